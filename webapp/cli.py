@@ -1,0 +1,107 @@
+"""Command-line tools for content editors: `flask rules check` and `flask rules explain`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .readability import reading_grade
+from .rulebook import Report, Rulebook, evaluate, parse_answers, verify
+from .rulebook.verify import MAX_GRADE, MAX_MEDIAN_GRADE
+
+rules_cli = AppGroup("rules", help="Check the rule table, or explain one result.")
+
+
+def _rulebook() -> Rulebook:
+    return current_app.extensions["rulebook"]
+
+
+def format_report(rulebook: Rulebook, report: Report, worst: int = 5) -> str:
+    """Render a verify report as the short text `rules check` prints."""
+    lines = [
+        "Imaging Guide rules check",
+        f"  rules version   {rulebook.version[:16]}",
+        f"  walked          {report.combinations:,} answer combinations in {report.seconds:.2f} s",
+        f"  content         {report.rules} rules, {report.tests} tests, {report.notes} notes, "
+        f"{report.texts} texts",
+    ]
+    if report.grades:
+        lines.append(
+            f"  reading level   median grade {report.median_grade:.1f} (bar {MAX_MEDIAN_GRADE:g}), "
+            f"worst {report.grades[0].grade:.1f} (bar {MAX_GRADE:g}); the {worst} hardest:"
+        )
+        for g in report.grades[:worst]:
+            lines.append(f"    {g.grade:5.1f}  {g.text.where} {g.text.field}: {g.text.text[:70]!r}")
+    if report.ok:
+        lines.append("  problems        none")
+    else:
+        lines.append(f"  problems        {len(report.problems)}")
+        lines.extend(f"    {p}" for p in report.problems)
+    return "\n".join(lines)
+
+
+@rules_cli.command("check")
+def check_command() -> None:
+    """Walk every answer combination and check the content; exit 1 on any problem."""
+    rulebook = _rulebook()
+    report = verify(rulebook, grade=reading_grade)
+    click.echo(format_report(rulebook, report))
+    sys.exit(0 if report.ok else 1)
+
+
+def parse_pairs(pairs: tuple[str, ...]) -> dict[str, object]:
+    """Turn `key=value` words into raw answers; a repeated key collects a list."""
+    raw: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"'{pair}' is not key=value, like situation=screening")
+        if key in raw:
+            previous = raw[key]
+            raw[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            raw[key] = value
+    return raw
+
+
+@rules_cli.command("explain")
+@click.argument("answers", nargs=-1)
+def explain_command(answers: tuple[str, ...]) -> None:
+    """Print the result and the rules that fired for one set of answers (key=value ...)."""
+    rulebook = _rulebook()
+    parsed, errors = parse_answers(rulebook, parse_pairs(answers))
+    if errors:
+        for key, messages in errors.items():
+            for message in messages:
+                click.echo(f"error: {key}: {message}", err=True)
+        sys.exit(2)
+    result = evaluate(rulebook, parsed)
+    click.echo("Answers used: " + (" ".join(f"{k}={_show(v)}" for k, v in result.answers.items()) or "none"))
+    if result.ignored:
+        click.echo("Ignored (not asked for these answers): " + ", ".join(result.ignored))
+    click.echo("\nTests:")
+    for t in result.tests or ():
+        click.echo(f"  {t.level:17} {t.id:16} {t.why}")
+        click.echo(f"  {'':17} {'':16} from: {', '.join(t.rules)}")
+        for c in t.cautions:
+            click.echo(f"  {'':17} {'':16} caution ({c.topic}): {c.text}")
+    if not result.tests:
+        click.echo("  (none)")
+    click.echo("\nNotes:")
+    for n in result.notes:
+        click.echo(f"  {n.topic:21} {n.id}")
+    click.echo("\nTrace (rules that fired, in order):")
+    for fired in result.trace:
+        click.echo(f"  {fired.rule:40} because {fired.because}")
+
+
+def _show(value: object) -> str:
+    return ",".join(sorted(value)) if isinstance(value, frozenset) else str(value)
+
+
+def register(app: Flask) -> None:
+    """Add the command groups to the app."""
+    app.cli.add_command(rules_cli)

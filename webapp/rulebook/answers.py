@@ -1,0 +1,122 @@
+"""Turn answers from a form, a link or a program into typed values, and keep the ones asked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from .model import Answers, AnswerValue, Question, Rulebook
+
+Errors = dict[str, list[str]]
+
+
+def _as_list(raw: object) -> list[object]:
+    """Accept a list, or one comma-separated string ('pregnant,kidney')."""
+    if isinstance(raw, str):
+        return [part for part in (p.strip() for p in raw.split(",")) if part]
+    if isinstance(raw, (list, tuple, set, frozenset)):
+        return list(raw)
+    return [raw]
+
+
+def _choice(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
+    if not isinstance(raw, str):
+        return None, f"{question.short} must be one of: {', '.join(question.values)}"
+    value = raw.strip()
+    if value not in question.values:
+        return (
+            None,
+            f"{question.short} has no option '{value[:40]}'; choose one of: {', '.join(question.values)}",
+        )
+    return value, None
+
+
+def _multi(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
+    values = _as_list(raw)
+    wrong = [v for v in values if not isinstance(v, str) or v.strip() not in question.values]
+    if wrong:
+        shown = ", ".join(f"'{str(v)[:40]}'" for v in wrong[:3])
+        return None, f"{question.short} has no option {shown}; choose from: {', '.join(question.values)}"
+    return frozenset(v.strip() for v in values if isinstance(v, str)), None
+
+
+def _number(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
+    example = "like 52" if question.max and question.max > 60 else "like 5"
+    value: int | None = None
+    if isinstance(raw, bool):
+        value = None
+    elif isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        value = int(raw)
+    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        value = int(raw.strip())
+    if value is None:
+        return None, f"Enter {question.short.lower()} as a whole number, {example}"
+    low = question.min if question.min is not None else value
+    high = question.max if question.max is not None else value
+    if value < low:
+        return None, f"{question.short} must be {low} or more"
+    if value > high:
+        return None, f"{question.short} must be {high} or less"
+    return value, None
+
+
+_PARSERS = {"choice": _choice, "multi": _multi, "number": _number}
+
+
+def is_blank(raw: object) -> bool:
+    """Tell whether a raw answer means 'not answered'."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def parse_answers(
+    rulebook: Rulebook, raw: Mapping[str, object], *, complete: bool = False
+) -> tuple[dict[str, AnswerValue], Errors]:
+    """Check raw answers; return the good ones typed, and a list of messages per bad question.
+
+    With `complete`, a required question that is asked but not answered is an error too.
+    """
+    answers: dict[str, AnswerValue] = {}
+    errors: Errors = {}
+    known = {q.id: q for q in rulebook.questions}
+    for key in raw:
+        if key not in known:
+            errors.setdefault(str(key)[:60], []).append(f"There is no question called '{str(key)[:40]}'")
+    for question in rulebook.questions:
+        value = raw.get(question.id)
+        if is_blank(value):
+            continue
+        parsed, message = _PARSERS[question.kind](question, value)
+        if message:
+            errors.setdefault(question.id, []).append(message)
+        elif parsed is not None:
+            answers[question.id] = parsed
+    if complete:
+        asked, _ = asked_answers(rulebook, answers)
+        for question in rulebook.questions:
+            missing = question.required and question.id not in asked and question.id not in errors
+            if missing and question.show_when.holds(asked):
+                errors.setdefault(question.id, []).append(f"{question.short} is required")
+    return answers, errors
+
+
+def asked_answers(rulebook: Rulebook, answers: Answers) -> tuple[dict[str, AnswerValue], tuple[str, ...]]:
+    """Keep the answers to questions that are asked (defaults filled in); name the ones dropped."""
+    asked: dict[str, AnswerValue] = {}
+    ignored: list[str] = []
+    for question in rulebook.questions:
+        value = answers.get(question.id)
+        if question.show_when.holds(asked):
+            if value is None:
+                value = question.default
+            if value is not None:
+                asked[question.id] = value
+        elif value is not None:
+            ignored.append(question.id)
+    return asked, tuple(ignored)
+
+
+def questions_asked(rulebook: Rulebook, answers: Answers) -> Iterable[Question]:
+    """The questions that apply to these answers, in order."""
+    asked, _ = asked_answers(rulebook, answers)
+    return [q for q in rulebook.questions if q.show_when.holds(asked)]

@@ -1,0 +1,79 @@
+"""Every patient-facing text in a rulebook, and the phrasing it must never use."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .model import Provenance, Rulebook
+
+# Directives about care: we describe what is commonly done and what to ask, never what to do.
+DIRECTIVE = re.compile(
+    r"\byou(?:'ll| will| would)?\s+(?:really\s+)?(?:should|need|must|have to|ought to)\b"
+    r"|\byou'd better\b|\bwe (?:recommend|advise|suggest)\b|\b(?:make|be) sure\b"
+    r"|\bit is (?:important|essential|vital) (?:that|for) you\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text a person reads, where it lives, and whether its reading grade is checked.
+
+    Names and short labels ("Breast MRI", "Average risk") are not sentences, so a reading
+    formula says nothing useful about them; everything else is graded.
+    """
+
+    file: str
+    where: str
+    field: str
+    text: str
+    graded: bool
+    provenance: Provenance
+
+
+def directive_phrase(text: str) -> str | None:
+    """Return the first directive phrase in a text, if any."""
+    match = DIRECTIVE.search(text)
+    return match.group(0) if match else None
+
+
+def patient_texts(rulebook: Rulebook) -> Iterator[Text]:
+    """Yield every patient-facing text in the rulebook."""
+    for q in rulebook.questions:
+        where, p = f"question '{q.id}'", q.provenance
+        yield Text(p.file, where, "label", q.label, True, p)
+        yield Text(p.file, where, "short", q.short, False, p)
+        if q.hint:
+            yield Text(p.file, where, "hint", q.hint, True, p)
+        for o in q.options:
+            yield Text(p.file, where, f"option '{o.value}' label", o.label, False, p)
+            if o.hint:
+                yield Text(p.file, where, f"option '{o.value}' hint", o.hint, True, p)
+    for t in rulebook.tests.values():
+        where, p = f"test '{t.id}'", t.provenance
+        yield Text(p.file, where, "name", t.name, False, p)
+        if t.also_called:
+            yield Text(p.file, where, "also_called", t.also_called, False, p)
+        yield Text(p.file, where, "time", t.time, False, p)
+        for name in ("summary", "experience", "prepare", "shows_well", "limits"):
+            yield Text(p.file, where, name, getattr(t, name), True, p)
+        yield Text(p.file, where, "radiation.typical", t.radiation.typical, True, p)
+        if t.radiation.background:
+            yield Text(p.file, where, "radiation.background", t.radiation.background, True, p)
+        if t.contrast.how:
+            yield Text(p.file, where, "contrast.how", t.contrast.how, True, p)
+        for factor, caution in t.cautions.items():
+            yield Text(p.file, where, f"cautions.{factor}", caution.text, True, p)
+        for i, text in enumerate(t.ask):
+            yield Text(p.file, where, f"ask[{i}]", text, True, p)
+    for n in rulebook.notes.values():
+        where, p = f"note '{n.id}'", n.provenance
+        yield Text(p.file, where, "text", n.text, True, p)
+        for i, text in enumerate(n.ask):
+            yield Text(p.file, where, f"ask[{i}]", text, True, p)
+    for r in rulebook.rules:
+        p = r.provenance
+        for added in r.tests:
+            yield Text(p.file, f"rule '{r.id}'", f"test '{added.id}' why", added.why, True, p)

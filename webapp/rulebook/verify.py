@@ -1,0 +1,324 @@
+"""Prove the rule table is complete and consistent over every answer a person can give.
+
+This is decision-table verification (gaps, overlaps, dead rules), plus content checks: every
+patient-facing text has a source and a review date, reads at the target grade, and gives no
+directions about care.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from .model import AnswerValue, Rule, Rulebook
+from .texts import Text, directive_phrase, patient_texts
+
+MAX_GRADE = 9.0
+MAX_MEDIAN_GRADE = 7.0
+REQUIRED_TOPICS = ("disclaimer", "limits")
+GAP_TOPIC = "no_imaging_screening"
+_UNANSWERED = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing verify found wrong, with where to look."""
+
+    kind: str
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.kind}] {self.file}: {self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The reading grade of one text."""
+
+    grade: float
+    text: Text
+
+
+@dataclass(frozen=True)
+class Report:
+    """What verify found, and what it walked."""
+
+    problems: tuple[Problem, ...]
+    combinations: int
+    rules: int
+    tests: int
+    notes: int
+    texts: int
+    grades: tuple[Grade, ...] = field(default=())  # worst first; empty if grades were not checked
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+    @property
+    def median_grade(self) -> float | None:
+        """The median reading grade of the graded texts."""
+        return statistics.median(g.grade for g in self.grades) if self.grades else None
+
+    def of_kind(self, kind: str) -> tuple[Problem, ...]:
+        """The problems of one kind."""
+        return tuple(p for p in self.problems if p.kind == kind)
+
+
+def answer_domains(rulebook: Rulebook) -> dict[str, tuple[AnswerValue | None, ...]]:
+    """For each question, list the answers worth trying.
+
+    That is each option, or one number per interval between the thresholds the rules use, plus
+    'unanswered' where a person may skip the question.
+    """
+    conditions = [c for r in rulebook.rules for c in r.when.conditions()]
+    conditions += [c for q in rulebook.questions for c in q.show_when.conditions()]
+    domains: dict[str, tuple[AnswerValue | None, ...]] = {}
+    for q in rulebook.questions:
+        skip: tuple[None, ...] = () if q.required or q.default else (_UNANSWERED,)
+        if q.kind == "choice":
+            domains[q.id] = (*q.values, *skip)
+        elif q.kind == "multi":
+            # Every combination of options when that is small; singles otherwise.
+            if len(q.values) <= 8:
+                subsets = itertools.chain.from_iterable(
+                    itertools.combinations(q.values, n) for n in range(len(q.values) + 1)
+                )
+            else:
+                subsets = itertools.chain([()], ((v,) for v in q.values), [q.values])
+            domains[q.id] = (*(frozenset(s) for s in subsets), *skip)
+        else:
+            low, high = q.min or 0, q.max if q.max is not None else 10**6
+            cuts = {low}
+            for c in conditions:
+                if c.question != q.id or c.value is None:
+                    continue
+                values = c.value if isinstance(c.value, tuple) else (c.value,)
+                for v in values:
+                    if c.op in ("at_least", "below"):
+                        cuts.add(v)  # type: ignore[arg-type]
+                    else:
+                        cuts.update((v, v + 1))  # type: ignore[operator]
+            domains[q.id] = (*sorted(v for v in cuts if low <= v <= high), *skip)
+    return domains
+
+
+def walk(rulebook: Rulebook) -> Iterator[dict[str, AnswerValue]]:
+    """Yield every reachable combination of answers (the same dict, changed in place)."""
+    domains = answer_domains(rulebook)
+    questions = rulebook.questions
+    answers: dict[str, AnswerValue] = {}
+
+    def step(i: int) -> Iterator[dict[str, AnswerValue]]:
+        if i == len(questions):
+            yield answers
+            return
+        question = questions[i]
+        if not question.show_when.holds(answers):
+            yield from step(i + 1)
+            return
+        for value in domains[question.id]:
+            if value is _UNANSWERED:
+                yield from step(i + 1)
+                continue
+            answers[question.id] = value
+            yield from step(i + 1)
+            del answers[question.id]
+
+    return step(0)
+
+
+def describe_answers(rulebook: Rulebook, answers: dict[str, AnswerValue]) -> str:
+    """Write answers as `rules explain` takes them, so an editor can paste the line."""
+    parts = []
+    for q in rulebook.questions:
+        if q.id not in answers:
+            continue
+        value = answers[q.id]
+        if isinstance(value, frozenset):
+            value = ",".join(v for v in q.values if v in value) or "none"
+        parts.append(f"{q.id}={value}")
+    return " ".join(parts)
+
+
+class _Walker:
+    """Collects what the walk sees, grouping repeated findings so reports stay short."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self.fired: Counter[str] = Counter()
+        self.reached: set[tuple[str, AnswerValue]] = set()
+        self.asked: set[str] = set()
+        self.findings: dict[tuple, list] = {}
+        self.count = 0
+        self.note_topic = {n.id: n.topic for n in rulebook.notes.values()}
+
+    def find(self, key: tuple, example: dict[str, AnswerValue]) -> None:
+        if key in self.findings:
+            self.findings[key][0] += 1
+        else:
+            self.findings[key] = [1, describe_answers(self.rulebook, example)]
+
+    def visit(self, answers: dict[str, AnswerValue]) -> None:
+        self.count += 1
+        for qid, value in answers.items():
+            self.asked.add(qid)
+            if isinstance(value, frozenset):
+                self.reached.update((qid, v) for v in value)
+            else:
+                self.reached.add((qid, value))
+        fired: list[Rule] = [r for r in self.rulebook.candidate_rules(answers) if r.when.holds(answers)]
+        levels: dict[str, dict[str, list[str]]] = {}
+        topics = set()
+        for rule in fired:
+            self.fired[rule.id] += 1
+            for added in rule.tests:
+                levels.setdefault(added.id, {}).setdefault(added.level, []).append(rule.id)
+            topics.update(self.note_topic[n] for n in rule.notes)
+        group = tuple(answers.get(q) for q in self.rulebook.index_questions)
+        if not levels and GAP_TOPIC not in topics:
+            self.find(("gap", group), answers)
+        for topic in REQUIRED_TOPICS:
+            if topic not in topics:
+                self.find(("missing", topic, group), answers)
+        for test_id, by_level in levels.items():
+            if len(by_level) > 1:
+                pairs = tuple(sorted((lvl, tuple(ids)) for lvl, ids in by_level.items()))
+                self.find(("conflict", test_id, pairs), answers)
+
+
+def _walk_problems(rulebook: Rulebook) -> tuple[list[Problem], int]:
+    walker = _Walker(rulebook)
+    for answers in walk(rulebook):
+        walker.visit(answers)
+    problems = []
+    rules_file = "rules/rules"
+    for key, (count, example) in walker.findings.items():
+        times = f"{count} combination(s), e.g. {example}"
+        if key[0] in ("gap", "missing"):
+            group = " ".join(f"{q}={v}" for q, v in zip(rulebook.index_questions, key[-1], strict=True))
+            missing = f"no '{key[1]}' note" if key[0] == "missing" else f"no test and no '{GAP_TOPIC}' note"
+            problems.append(Problem("gap", rules_file, group or "answers", f"{missing} in {times}"))
+        else:
+            test_id, pairs = key[1], key[2]
+            sides = "; ".join(f"{lvl} from {', '.join(ids)}" for lvl, ids in pairs)
+            problems.append(Problem("conflict", rules_file, f"test '{test_id}'", f"{sides} in {times}"))
+    for rule in rulebook.rules:
+        if not walker.fired[rule.id]:
+            problems.append(
+                Problem("dead rule", rule.provenance.file, f"rule '{rule.id}'", "never fires for any answers")
+            )
+    problems += _reach_problems(rulebook, walker)
+    return problems, walker.count
+
+
+def _reach_problems(rulebook: Rulebook, walker: _Walker) -> list[Problem]:
+    problems = []
+    for q in rulebook.questions:
+        file, where = q.provenance.file, f"question '{q.id}'"
+        if q.id not in walker.asked and not q.default:
+            problems.append(Problem("unreachable", file, where, "is never asked"))
+            continue
+        for value in q.values:
+            if (q.id, value) not in walker.reached:
+                problems.append(Problem("unreachable", file, where, f"option '{value}' can never be chosen"))
+    used_tests = {t.id for r in rulebook.rules for t in r.tests}
+    used_notes = {n for r in rulebook.rules for n in r.notes}
+    for t in rulebook.tests.values():
+        if t.id not in used_tests:
+            problems.append(Problem("unused", t.provenance.file, f"test '{t.id}'", "no rule adds it"))
+    for n in rulebook.notes.values():
+        if n.id not in used_notes:
+            problems.append(Problem("unused", n.provenance.file, f"note '{n.id}'", "no rule adds it"))
+    return problems
+
+
+def _text_problems(
+    rulebook: Rulebook, grade: Callable[[str], float] | None, max_grade: float, max_median: float
+) -> tuple[list[Problem], list[Grade], int]:
+    problems = []
+    grades = []
+    texts = list(patient_texts(rulebook))
+    checked_provenance = set()
+    graded: dict[str, float] = {}
+    for text in texts:
+        if text.where not in checked_provenance:
+            checked_provenance.add(text.where)
+            if not text.provenance.sources:
+                problems.append(Problem("source", text.file, text.where, "has no source link ('sources')"))
+            if text.provenance.reviewed is None:
+                problems.append(
+                    Problem("review date", text.file, text.where, "has no review date ('reviewed')")
+                )
+        phrase = directive_phrase(text.text)
+        if phrase:
+            problems.append(
+                Problem(
+                    "directive",
+                    text.file,
+                    text.where,
+                    f"{text.field} says '{phrase}': describe, do not direct",
+                )
+            )
+        if grade and text.graded:
+            if text.text not in graded:
+                graded[text.text] = grade(text.text)
+            grades.append(Grade(graded[text.text], text))
+    grades.sort(key=lambda g: -g.grade)
+    for g in grades:
+        if g.grade > max_grade:
+            problems.append(
+                Problem(
+                    "reading level",
+                    g.text.file,
+                    g.text.where,
+                    f"{g.text.field} reads at grade {g.grade:.1f} (bar {max_grade:g}): {g.text.text[:80]!r}",
+                )
+            )
+    if grades:
+        median = statistics.median(g.grade for g in grades)
+        if median > max_median:
+            problems.append(
+                Problem(
+                    "reading level",
+                    "rules",
+                    "all texts",
+                    f"median grade {median:.1f} is above {max_median:g}",
+                )
+            )
+    return problems, grades, len(texts)
+
+
+def verify(
+    rulebook: Rulebook,
+    grade: Callable[[str], float] | None = None,
+    *,
+    max_grade: float = MAX_GRADE,
+    max_median: float = MAX_MEDIAN_GRADE,
+) -> Report:
+    """Walk every reachable answer set and check the content; return what is wrong.
+
+    `grade` scores a text's reading grade (Flesch-Kincaid); the rulebook stays free of outside
+    packages, so the caller passes it in. Without it, reading levels are not checked.
+    """
+    started = time.perf_counter()
+    problems, combinations = _walk_problems(rulebook)
+    text_problems, grades, text_count = _text_problems(rulebook, grade, max_grade, max_median)
+    return Report(
+        problems=tuple(problems + text_problems),
+        combinations=combinations,
+        rules=len(rulebook.rules),
+        tests=len(rulebook.tests),
+        notes=len(rulebook.notes),
+        texts=text_count,
+        grades=tuple(grades),
+        seconds=time.perf_counter() - started,
+    )
