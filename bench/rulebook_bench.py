@@ -39,7 +39,10 @@ def main() -> None:
         f"({report.combinations:,} combinations; target < 2 s)"
     )
     check_times = timed(lambda: verify(rulebook, grade=reading_grade), 3)
-    print(f"verify with reading grades    median {statistics.median(check_times):7.3f} s  (what `rules check` runs)")
+    print(
+        f"verify with reading grades    median {statistics.median(check_times):7.3f} s  "
+        "(what `rules check` runs)"
+    )
 
     combos = [dict(a) for a in walk(rulebook)]
     random.Random(7).shuffle(combos)

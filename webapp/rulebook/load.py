@@ -35,6 +35,7 @@ from .model import (
     Rule,
     Rulebook,
     RuleTest,
+    Term,
     When,
 )
 
@@ -496,6 +497,27 @@ class _Loader:
                 out.append(rule)
         return tuple(out)
 
+    def glossary(self) -> dict[str, Term]:
+        if not (self.root / "glossary.toml").is_file():
+            return {}
+        seen: dict[str, str] = {}
+        out = {}
+        for i, (file, table) in enumerate(self.read(self.root / "glossary.toml", "term")):
+            entry = _Entry(self, file, "term", table, i)
+            ok = self.unique(entry, seen)
+            word = entry.text("term")
+            term = Term(
+                id=entry.id,
+                term=word,
+                forms=tuple(dict.fromkeys((word, *entry.texts("forms")))),
+                definition=entry.text("definition"),
+                provenance=entry.provenance(),
+            )
+            entry.finish()
+            if ok:
+                out[term.id] = term
+        return out
+
     def factor_topics(self, question: Question | None) -> dict[str, str]:
         """Map each safety factor to the note topic of its cautions (its `topic`, else its value)."""
         topics = {}
@@ -563,6 +585,7 @@ def load(root: str | Path) -> Rulebook:
     tests = loader.tests(factors)
     notes = loader.notes()
     rules = loader.rules(by_id, tests, notes)
+    glossary = loader.glossary()
     if loader.problems:
         raise RulebookError(loader.problems)
     index_questions, index = _index(questions, rules)
@@ -571,6 +594,7 @@ def load(root: str | Path) -> Rulebook:
         tests=MappingProxyType(tests),
         notes=MappingProxyType(notes),
         rules=rules,
+        glossary=MappingProxyType(glossary),
         version=loader.version(),
         index_questions=index_questions,
         index=MappingProxyType(index),

@@ -216,6 +216,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A hard word, explained in plain words wherever it appears."""
+
+    id: str
+    term: str
+    forms: tuple[str, ...]  # the word as it may appear in text: "biopsy", "biopsies"
+    definition: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
 class Rulebook:
     """Everything in `rules/`, checked and ready to evaluate."""
 
@@ -223,6 +234,7 @@ class Rulebook:
     tests: Mapping[str, ImagingTest]
     notes: Mapping[str, Note]
     rules: tuple[Rule, ...]
+    glossary: Mapping[str, Term]
     version: str
     # Rules grouped by the values of questions every answer set has (situation, site), so that
     # evaluate only looks at the few rules that can fire.

@@ -73,6 +73,9 @@ def patient_texts(rulebook: Rulebook) -> Iterator[Text]:
         yield Text(p.file, where, "text", n.text, True, p)
         for i, text in enumerate(n.ask):
             yield Text(p.file, where, f"ask[{i}]", text, True, p)
+    for term in rulebook.glossary.values():
+        p = term.provenance
+        yield Text(p.file, f"term '{term.id}'", "definition", term.definition, True, p)
     for r in rulebook.rules:
         p = r.provenance
         for added in r.tests:
