@@ -2,30 +2,40 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
+APP := $(VENV)/.installed-app
+TEST := $(VENV)/.installed-test
 
-.PHONY: test check explain bench lint clean
+.PHONY: run test check bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall whenever pyproject.toml changes.
-$(INSTALLED): pyproject.toml | $(BIN)/python
+# Reinstall whenever pyproject.toml changes; the app alone for `run`, with test extras for the rest.
+$(APP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-test: $(INSTALLED)  ## Lint, then run the whole test suite.
+$(TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(APP)
+
+run: $(APP)  ## Prepare instance/ and serve on http://127.0.0.1:5000
+	$(BIN)/python -m webapp.instance_setup
+	$(BIN)/flask --app webapp run --host 127.0.0.1 --port 5000
+
+test: $(TEST)  ## Lint, then run the whole test suite.
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-check: $(INSTALLED)  ## Walk every answer combination and check the rule content.
+check: $(APP)  ## Walk every answer combination and check the rule content.
 	$(BIN)/flask --app webapp rules check
 
-bench: $(INSTALLED)  ## Print speed figures for the rule engine.
+bench: $(TEST)  ## Print speed figures.
 	$(BIN)/python bench/rulebook_bench.py
 
-lint: $(INSTALLED)
+lint: $(TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from . import cli
+from . import cli, errors, security, templating
+from .config import ROOT, Defaults
 from .rulebook import RulebookError, load
 from .startup import BrokenRules
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,11 +20,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
     )
-    app.config.from_mapping(RULES_DIR=str(ROOT / "rules"))
+    app.config.from_object(Defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        app.config.from_prefixed_env()  # FLASK_RULES_DIR, FLASK_SECRET_KEY, ...
+        app.config.from_prefixed_env()  # FLASK_SECRET_KEY, FLASK_RULES_DIR, ...
     else:
         app.config.from_mapping(test_config)
 
@@ -35,5 +34,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     except RulebookError as exc:
         raise BrokenRules(exc) from exc
 
+    security.init_app(app)
+    templating.init_app(app)
+    register_blueprints(app)
+    errors.init_app(app)
     cli.register(app)
     return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach one blueprint per area of the site."""
+    from . import api, library, pages, questionnaire, results
+
+    for module in (pages, questionnaire, results, library, api):
+        app.register_blueprint(module.bp)

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 
+from .config import Defaults
 from .readability import reading_grade
-from .rulebook import Report, Rulebook, evaluate, parse_answers, verify
+from .rulebook import Report, Rulebook, RulebookError, evaluate, load, parse_answers, verify
 from .rulebook.verify import MAX_GRADE, MAX_MEDIAN_GRADE
 
-rules_cli = AppGroup("rules", help="Check the rule table, or explain one result.")
+# A plain click group, not an AppGroup: checking content needs the rule files, not a running app
+# (nor its secret key). It reads FLASK_RULES_DIR like the app does.
+rules_cli = click.Group("rules", help="Check the rule table, or explain one result.")
 
 
 def _rulebook() -> Rulebook:
-    return current_app.extensions["rulebook"]
+    """The app's rulebook when there is an app, else the rule files read directly."""
+    if current_app:
+        return current_app.extensions["rulebook"]
+    try:
+        return load(os.environ.get("FLASK_RULES_DIR") or Defaults.RULES_DIR)
+    except RulebookError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
 
 
 def format_report(rulebook: Rulebook, report: Report, worst: int = 5) -> str:

@@ -29,12 +29,14 @@ from .model import (
     ImagingTest,
     Note,
     Option,
+    Page,
     Provenance,
     Question,
     Radiation,
     Rule,
     Rulebook,
     RuleTest,
+    Section,
     Term,
     When,
 )
@@ -338,6 +340,7 @@ class _Loader:
                 label=entry.text("label"),
                 short=entry.text("short", required=False) or entry.text("label"),
                 hint=entry.text("hint", required=False),
+                error=entry.text("error", required=False),
                 required=entry.boolean("required"),
                 options=options,
                 show_when=self.when(entry, "show_when", known),
@@ -374,7 +377,9 @@ class _Loader:
                 sub.problem("the value is used twice")
                 continue
             topic = sub.choice("topic", TOPICS) if "topic" in table else None
-            out.append(Option(value, sub.text("label"), sub.text("hint", required=False), topic))
+            label = sub.text("label")
+            short = sub.text("short", required=False) or label
+            out.append(Option(value, label, sub.text("hint", required=False), short, topic))
             sub.finish()
         return tuple(out)
 
@@ -518,6 +523,34 @@ class _Loader:
                 out[term.id] = term
         return out
 
+    def pages(self) -> dict[str, Page]:
+        if not (self.root / "pages.toml").is_file():
+            return {}
+        seen: dict[str, str] = {}
+        out = {}
+        for i, (file, table) in enumerate(self.read(self.root / "pages.toml", "page")):
+            entry = _Entry(self, file, "page", table, i)
+            ok = self.unique(entry, seen)
+            sections = []
+            for n, raw in enumerate(entry.tables("section")):
+                sub = _Entry(self, file, "section", raw, n)
+                sub.label = f"{entry.label} section {n + 1}"
+                sections.append(Section(sub.text("heading"), sub.texts("paragraphs"), sub.texts("items")))
+                if not sections[-1].paragraphs and not sections[-1].items:
+                    sub.problem("has no 'paragraphs' and no 'items'")
+                sub.finish()
+            page = Page(
+                id=entry.id,
+                title=entry.text("title"),
+                lede=entry.text("lede", required=False),
+                sections=tuple(sections),
+                provenance=entry.provenance(),
+            )
+            entry.finish()
+            if ok:
+                out[page.id] = page
+        return out
+
     def factor_topics(self, question: Question | None) -> dict[str, str]:
         """Map each safety factor to the note topic of its cautions (its `topic`, else its value)."""
         topics = {}
@@ -586,6 +619,7 @@ def load(root: str | Path) -> Rulebook:
     notes = loader.notes()
     rules = loader.rules(by_id, tests, notes)
     glossary = loader.glossary()
+    pages = loader.pages()
     if loader.problems:
         raise RulebookError(loader.problems)
     index_questions, index = _index(questions, rules)
@@ -595,6 +629,7 @@ def load(root: str | Path) -> Rulebook:
         notes=MappingProxyType(notes),
         rules=rules,
         glossary=MappingProxyType(glossary),
+        pages=MappingProxyType(pages),
         version=loader.version(),
         index_questions=index_questions,
         index=MappingProxyType(index),

@@ -102,6 +102,7 @@ class Option:
     value: str
     label: str
     hint: str = ""
+    short: str = ""  # a shorter name where space is tight, such as the journey picture
     # For a safety factor: the note topic its cautions carry ("pregnant" -> "pregnancy").
     topic: str | None = None
 
@@ -115,6 +116,7 @@ class Question:
     label: str
     short: str
     hint: str
+    error: str  # what a form says when a required question is left blank
     required: bool
     options: tuple[Option, ...]
     show_when: When
@@ -227,6 +229,26 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Section:
+    """Part of a page: a heading, paragraphs and an optional list."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """The words of a fixed page (start, about), kept with the rest of the content."""
+
+    id: str
+    title: str
+    lede: str
+    sections: tuple[Section, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
 class Rulebook:
     """Everything in `rules/`, checked and ready to evaluate."""
 
@@ -235,6 +257,7 @@ class Rulebook:
     notes: Mapping[str, Note]
     rules: tuple[Rule, ...]
     glossary: Mapping[str, Term]
+    pages: Mapping[str, Page]
     version: str
     # Rules grouped by the values of questions every answer set has (situation, site), so that
     # evaluate only looks at the few rules that can fire.

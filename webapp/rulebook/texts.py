@@ -47,8 +47,12 @@ def patient_texts(rulebook: Rulebook) -> Iterator[Text]:
         yield Text(p.file, where, "short", q.short, False, p)
         if q.hint:
             yield Text(p.file, where, "hint", q.hint, True, p)
+        if q.error:
+            yield Text(p.file, where, "error", q.error, False, p)
         for o in q.options:
             yield Text(p.file, where, f"option '{o.value}' label", o.label, False, p)
+            if o.short != o.label:
+                yield Text(p.file, where, f"option '{o.value}' short", o.short, False, p)
             if o.hint:
                 yield Text(p.file, where, f"option '{o.value}' hint", o.hint, True, p)
     for t in rulebook.tests.values():
@@ -73,6 +77,15 @@ def patient_texts(rulebook: Rulebook) -> Iterator[Text]:
         yield Text(p.file, where, "text", n.text, True, p)
         for i, text in enumerate(n.ask):
             yield Text(p.file, where, f"ask[{i}]", text, True, p)
+    for page in rulebook.pages.values():
+        where, p = f"page '{page.id}'", page.provenance
+        yield Text(p.file, where, "title", page.title, False, p)
+        if page.lede:
+            yield Text(p.file, where, "lede", page.lede, True, p)
+        for n, section in enumerate(page.sections, 1):
+            yield Text(p.file, where, f"section {n} heading", section.heading, False, p)
+            for text in (*section.paragraphs, *section.items):
+                yield Text(p.file, where, f"section {n}", text, True, p)
     for term in rulebook.glossary.values():
         p = term.provenance
         yield Text(p.file, f"term '{term.id}'", "definition", term.definition, True, p)

@@ -1,0 +1,27 @@
+"""Default settings; `instance/config.py` and FLASK_* environment variables override them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Keys that must never run in production: empty, or the well-known examples.
+INSECURE_SECRET_KEYS = frozenset({"", "dev", "change-me", "changeme", "secret", "test"})
+
+
+class Defaults:
+    """Settings every instance starts from."""
+
+    SECRET_KEY: str | None = None
+    RULES_DIR = str(ROOT / "rules")
+    # Forms and API bodies are tiny; anything larger is refused with 413.
+    MAX_CONTENT_LENGTH = 16 * 1024
+    MAX_FORM_MEMORY_SIZE = 16 * 1024
+    MAX_FORM_PARTS = 100
+    SESSION_COOKIE_NAME = "ig_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # The CSRF token lives as long as the session, so a tab left open for an hour still works.
+    WTF_CSRF_TIME_LIMIT = None
+    JSON_SORT_KEYS = False

@@ -1,0 +1,83 @@
+"""Friendly error pages in the site's own look, and the JSON error shape for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+# Page heading and what a person can do next, per status.
+PAGES = {
+    400: ("There is a problem with that request", "The page could not use what was sent."),
+    403: ("That form has expired", "Go back, then try again. Your answers so far are kept."),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    405: ("Page not found", "If you typed the web address, check it is correct."),
+    413: ("That was too much to send", "The form sent more than this guide accepts. Go back and try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+}
+
+
+BARE_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{heading} – Imaging Guide</title>'
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
+    '<h1>{heading}</h1><p>{advice}</p><p><a href="/">Go to the start page</a></p></main></body></html>'
+)
+
+
+def wants_json() -> bool:
+    """Tell whether the error belongs to the JSON API."""
+    return request.path.startswith("/api/")
+
+
+# Which part of an API request an error is about, when it is not the answers.
+API_ERROR_FIELDS = {404: "path", 405: "method"}
+
+
+def api_error(status: int, field: str, message: str, headers: list[tuple[str, str]] | None = None):
+    """Build the contract's error body: {"errors": {field: [message]}}, never cached."""
+    response = jsonify({"errors": {field: [message]}})
+    # Keep what the error says about itself (Allow on 405, ...), but not its HTML content type.
+    response.headers.extend((k, v) for k, v in headers or () if k.lower() != "content-type")
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
+
+
+def render_error(status: int, heading: str | None = None, advice: str | None = None):
+    """Render the error page for a status, with the next steps a person can take."""
+    default_heading, default_advice = PAGES.get(status, PAGES[400] if status < 500 else PAGES[500])
+    heading, advice = heading or default_heading, advice or default_advice
+    try:
+        return render_template("errors/error.html", status=status, heading=heading, advice=advice), status
+    except Exception:  # the page itself failed: still answer in plain words, never a traceback
+        current_app.logger.exception("Error page failed to render")
+        return BARE_PAGE.format(heading=escape(heading), advice=escape(advice)), status
+
+
+def handle_http_error(error: HTTPException):
+    """Answer any HTTP error: JSON for the API, a page for people."""
+    status = error.code or 500
+    if wants_json():
+        field = API_ERROR_FIELDS.get(status, "answers" if status < 500 else "server")
+        return api_error(status, field, error.description or error.name, error.get_headers())
+    return render_error(status)
+
+
+def handle_csrf_error(error: CSRFError):
+    """A form came back without a valid token: say so plainly; answers stay in the session."""
+    if wants_json():
+        return api_error(400, "answers", error.description)
+    return render_error(400, *PAGES[403])
+
+
+def handle_unexpected(error: Exception):
+    """Log the failure and show the service-problem page; never a stack trace."""
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

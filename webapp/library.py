@@ -1,0 +1,102 @@
+"""The imaging test library: every test, one test, and a side-by-side comparison."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from .rulebook.model import ImagingTest, Option
+from .templating import rulebook
+
+bp = Blueprint("library", __name__)
+
+COMPARE_MIN, COMPARE_MAX = 2, 3
+COMPARE_ERROR = "Select 2 or 3 tests to compare"
+# A link can carry any amount of text; the message names only the first few unknown ids, cut short.
+SHOWN_UNKNOWN, SHOWN_CHARS = 3, 40
+
+
+def _by_name() -> list[ImagingTest]:
+    """Every test in the catalogue, in alphabetical order of name."""
+    return sorted(rulebook().tests.values(), key=lambda test: test.name.casefold())
+
+
+def _choices() -> list[Option]:
+    """The compare form's checkboxes: one per test, in the order of the list."""
+    return [Option(value=test.id, label=test.name) for test in _by_name()]
+
+
+def _requested_ids() -> list[str]:
+    """The test ids asked for: `tests` may repeat or be comma-separated; repeats count once."""
+    parts = (part.strip() for value in request.args.getlist("tests") for part in value.split(","))
+    return list(dict.fromkeys(part for part in parts if part))
+
+
+def _quote(value: str) -> str:
+    shown = "".join(
+        char if char.isprintable() else "\N{REPLACEMENT CHARACTER}" for char in value[:SHOWN_CHARS]
+    )
+    return f"“{shown}…”" if len(value) > SHOWN_CHARS else f"“{shown}”"
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def compare_error(count: int, unknown: list[str]) -> str | None:
+    """Say what is wrong with a compare request of `count` known tests, or None when it can be shown."""
+    if not unknown and COMPARE_MIN <= count <= COMPARE_MAX:
+        return None
+    if not unknown:
+        return COMPARE_ERROR
+    names = [_quote(value) for value in unknown[:SHOWN_UNKNOWN]]
+    if len(unknown) > SHOWN_UNKNOWN:
+        names.append(f"{len(unknown) - SHOWN_UNKNOWN} more")
+    if len(unknown) == 1:
+        return f"{COMPARE_ERROR}. {names[0]} is not a test in this guide, so we left it out."
+    return f"{COMPARE_ERROR}. {_and_list(names)} are not tests in this guide, so we left them out."
+
+
+@bp.get("/tests")
+def index() -> str:
+    """List every imaging test, then offer the compare form."""
+    return render_template("library/index.html", tests=_by_name(), choices=_choices(), chosen=())
+
+
+@bp.get("/tests/<test_id>")
+def test(test_id: str) -> str:
+    """Show everything the guide says about one imaging test."""
+    imaging_test = rulebook().tests.get(test_id)
+    if imaging_test is None:
+        abort(404)
+    factors = rulebook().question("factors")
+    factor_labels = {option.value: option.label for option in factors.options} if factors else {}
+    return render_template("library/test.html", test=imaging_test, factor_labels=factor_labels)
+
+
+@bp.get("/tests/compare")
+def compare():
+    """Put 2 or 3 tests side by side; anything else shows the form again with what to fix."""
+    tests = rulebook().tests
+    requested = _requested_ids()
+    valid = [test_id for test_id in requested if test_id in tests]
+    unknown = [test_id for test_id in requested if test_id not in tests]
+    error = compare_error(len(valid), unknown)
+    if error is None:
+        return render_template(
+            "library/compare.html",
+            tests=[tests[test_id] for test_id in valid],
+            choices=_choices(),
+            chosen=valid,
+        )
+    return (
+        render_template(
+            "library/compare.html",
+            tests=[],
+            choices=_choices(),
+            chosen=valid,
+            error=error,
+            errors=[("tests", error)],
+            form_errors=True,
+        ),
+        400,
+    )

@@ -1,0 +1,332 @@
+"""The OpenAPI 3.1 document of the JSON API, built from the loaded rulebook so it never drifts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .rulebook import Rulebook
+from .rulebook.conditions import OPERATORS
+from .rulebook.export import when_to_dict
+from .rulebook.load import FACTORS_QUESTION
+from .rulebook.model import CONTRAST_USES, LEVELS, QUESTION_KINDS, RADIATION_BANDS, TOPICS, USES, Question
+
+OPENAPI_VERSION = "3.1.0"
+API_VERSION = "1"
+
+Schema = dict[str, Any]
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _strings(**extra: Any) -> Schema:
+    return {"type": "array", "items": {"type": "string", **extra}}
+
+
+def _object(properties: dict[str, Schema], required: list[str] | None = None) -> Schema:
+    """A closed object: every field listed, none other allowed (so tests catch drift)."""
+    out: Schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    out["required"] = list(properties) if required is None else required
+    return out
+
+
+def answer_schema(question: Question) -> Schema:
+    """The JSON Schema of one answer, from the question's kind, options and bounds."""
+    schema: Schema
+    if question.kind == "number":
+        schema = {"type": "integer"}
+        if question.min is not None:
+            schema["minimum"] = question.min
+        if question.max is not None:
+            schema["maximum"] = question.max
+    elif question.kind == "multi":
+        schema = {
+            "type": "array",
+            "items": {"type": "string", "enum": list(question.values)},
+            "uniqueItems": True,
+        }
+    else:
+        schema = {"type": "string", "enum": list(question.values)}
+    schema["title"] = question.short
+    schema["description"] = question.label + (
+        "" if question.show_when.description == "always" else f" Asked when {question.show_when.description}."
+    )
+    if question.default:
+        schema["default"] = question.default
+    schema["x-show-when"] = when_to_dict(question.show_when)
+    return schema
+
+
+def answers_schema(rulebook: Rulebook) -> Schema:
+    """The `answers` object: one property per question; unknown ids are refused."""
+    return {
+        "type": "object",
+        "description": (
+            "Leave a question out to leave it unanswered. Answers to questions that are not asked "
+            "(see x-show-when) are ignored; unknown ids, unknown options and out-of-range numbers are "
+            "refused with 400."
+        ),
+        "properties": {q.id: answer_schema(q) for q in rulebook.questions},
+        "required": [q.id for q in rulebook.questions if q.required],
+        "additionalProperties": False,
+    }
+
+
+def _factor_values(rulebook: Rulebook) -> list[str]:
+    question = rulebook.question(FACTORS_QUESTION)
+    return list(question.values) if question else []
+
+
+def schemas(rulebook: Rulebook) -> dict[str, Schema]:
+    """Every named schema of the API."""
+    topic = {"type": "string", "enum": list(TOPICS)}
+    reviewed = {"type": ["string", "null"], "format": "date"}
+    sources = _strings(format="uri")
+    condition = _object(
+        {
+            "question": {"type": "string"},
+            "op": {"type": "string", "enum": list(OPERATORS)},
+            "value": {"type": ["string", "integer", "array"], "items": {"type": ["string", "integer"]}},
+        },
+        required=["question", "op"],
+    )
+    return {
+        "Answers": answers_schema(rulebook),
+        "EvaluateRequest": _object({"answers": _ref("Answers")}) | {"additionalProperties": True},
+        "Caution": _object({"topic": topic, "text": {"type": "string"}}),
+        "ResultTest": _object(
+            {
+                "id": {"type": "string"},
+                "name": {"type": "string"},
+                "level": {"type": "string", "enum": list(LEVELS)},
+                "why": {"type": "string"},
+                "rules": _strings(),
+                "cautions": {"type": "array", "items": _ref("Caution")},
+            }
+        ),
+        "Note": _object(
+            {
+                "id": {"type": "string"},
+                "topic": topic,
+                "text": {"type": "string"},
+                "ask": _strings(),
+                "sources": sources,
+                "reviewed": reviewed,
+            }
+        ),
+        "Result": _object(
+            {
+                "rules_version": {"type": "string", "description": "SHA-256 of the rule files, hex."},
+                "answers": _ref("Answers") | {"description": "The answers used: typed, defaults filled in."},
+                "ignored": _strings()
+                | {"description": "Questions answered but not asked here; those answers were not used."},
+                "tests": {"type": "array", "items": _ref("ResultTest")},
+                "notes": {
+                    "type": "array",
+                    "items": _ref("Note"),
+                    "description": "Always holds a `disclaimer` note and a `limits` note.",
+                },
+            }
+        ),
+        "Condition": condition,
+        "ConditionGroup": _object(
+            {
+                "all": {"type": "array", "items": _ref("Condition")},
+                "any": {"type": "array", "items": _ref("Condition")},
+            },
+            required=[],
+        ),
+        "Option": _object(
+            {"value": {"type": "string"}, "label": {"type": "string"}, "hint": {"type": "string"}}
+        ),
+        "Question": _object(
+            {
+                "id": {"type": "string"},
+                "kind": {"type": "string", "enum": list(QUESTION_KINDS)},
+                "label": {"type": "string"},
+                "hint": {"type": "string"},
+                "required": {"type": "boolean"},
+                "show_when": _ref("ConditionGroup"),
+                "options": {"type": "array", "items": _ref("Option")},
+                "min": {"type": ["integer", "null"]},
+                "max": {"type": ["integer", "null"]},
+                "unit": {"type": "string"},
+                "default": {"type": "string"},
+            },
+            required=["id", "kind", "label", "hint", "required", "show_when"],
+        ),
+        "Questionnaire": _object(
+            {"rules_version": {"type": "string"}, "questions": {"type": "array", "items": _ref("Question")}}
+        ),
+        "TestCaution": _object(
+            {
+                "factor": {"type": "string", "enum": _factor_values(rulebook)},
+                "topic": topic,
+                "text": {"type": "string"},
+            }
+        ),
+        "Test": _object(
+            {
+                "id": {"type": "string"},
+                "name": {"type": "string"},
+                "also_called": {"type": "string"},
+                "summary": {"type": "string"},
+                "uses": _strings(enum=list(USES)),
+                "radiation": _object(
+                    {
+                        "band": {"type": "string", "enum": list(RADIATION_BANDS)},
+                        "typical": {"type": "string"},
+                        "background": {"type": "string"},
+                    }
+                ),
+                "contrast": _object(
+                    {"use": {"type": "string", "enum": list(CONTRAST_USES)}, "how": {"type": "string"}}
+                ),
+                "time": {"type": "string"},
+                "experience": {"type": "string"},
+                "prepare": {"type": "string"},
+                "shows_well": {"type": "string"},
+                "limits": {"type": "string"},
+                "cautions": {"type": "array", "items": _ref("TestCaution")},
+                "ask": _strings(),
+                "sources": sources,
+                "reviewed": reviewed,
+            }
+        ),
+        "TestCatalogue": _object(
+            {"rules_version": {"type": "string"}, "tests": {"type": "array", "items": _ref("Test")}}
+        ),
+        "Error": _object(
+            {
+                "errors": {
+                    "type": "object",
+                    "description": "Messages per question id; `answers` for the body as a whole.",
+                    "minProperties": 1,
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                }
+            }
+        ),
+    }
+
+
+def _error(description: str) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def responses(max_body: int | None) -> dict[str, Schema]:
+    """The error responses every operation may give."""
+    limit = f"{max_body // 1024} KB" if max_body else "the size limit"
+    return {
+        "BadRequest": _error(
+            "The body is not JSON, not an object, has no `answers` object, or an answer is wrong "
+            "(unknown question id, unknown option, wrong type, number out of range, situation missing)."
+        ),
+        "NotFound": _error("There is nothing at this address."),
+        "MethodNotAllowed": _error("This address does not answer that method."),
+        "PayloadTooLarge": _error(f"The body is larger than {limit}."),
+        "UnsupportedMediaType": _error("The body was not sent as `Content-Type: application/json`."),
+    }
+
+
+def _response(name: str) -> Schema:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+def _ok(schema: str, description: str, cached: bool) -> Schema:
+    headers = (
+        {
+            "ETag": {"description": "The rules version.", "schema": {"type": "string"}},
+            "Cache-Control": {"schema": {"type": "string", "example": "public, max-age=300"}},
+        }
+        if cached
+        else {"Cache-Control": {"schema": {"type": "string", "const": "no-store"}}}
+    )
+    return {
+        "description": description,
+        "headers": headers,
+        "content": {"application/json": {"schema": _ref(schema)}},
+    }
+
+
+def _get(operation_id: str, summary: str, schema: str, **extra: Any) -> Schema:
+    responses = {"200": _ok(schema, summary, cached=True)}
+    responses["304"] = {"description": "Not modified: `If-None-Match` holds the current rules version."}
+    return {"get": {"operationId": operation_id, "summary": summary, "responses": responses, **extra}}
+
+
+def paths() -> dict[str, Schema]:
+    """Every route under /api/v1."""
+    evaluate = {
+        "post": {
+            "operationId": "evaluate",
+            "summary": "Which imaging tests are commonly used for these answers, and why.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": _ref("EvaluateRequest"),
+                        "example": {
+                            "answers": {
+                                "situation": "screening",
+                                "site": "breast",
+                                "age": 50,
+                                "risk": "average",
+                                "factors": [],
+                            }
+                        },
+                    }
+                },
+            },
+            "responses": {
+                "200": _ok("Result", "The tests and notes for these answers.", cached=False),
+                "400": _response("BadRequest"),
+                "413": _response("PayloadTooLarge"),
+                "415": _response("UnsupportedMediaType"),
+            },
+        }
+    }
+    test_id = {"name": "test_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    one_test = _get("getTest", "One imaging test of the catalogue.", "Test", parameters=[test_id])
+    one_test["get"]["responses"]["200"]["content"]["application/json"]["schema"] = _ref("Test")
+    one_test["get"]["responses"]["404"] = _response("NotFound")
+    return {
+        "/api/v1/evaluate": evaluate,
+        "/api/v1/questionnaire": _get(
+            "getQuestionnaire", "The questions, their options and when each is asked.", "Questionnaire"
+        ),
+        "/api/v1/tests": _get("listTests", "The imaging test catalogue.", "TestCatalogue"),
+        "/api/v1/tests/{test_id}": one_test,
+        "/api/v1/openapi.json": {
+            "get": {
+                "operationId": "getOpenAPI",
+                "summary": "This document.",
+                "responses": {
+                    "200": {"description": "The OpenAPI 3.1 document.", "content": {"application/json": {}}},
+                    "304": {"description": "Not modified."},
+                },
+            }
+        },
+    }
+
+
+def openapi_document(rulebook: Rulebook, max_body: int | None = None) -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document for this rulebook."""
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "Imaging Guide API",
+            "version": API_VERSION,
+            "summary": "Which imaging tests are commonly used in a cancer situation, and why.",
+            "description": (
+                "Education, not medical advice. Every result carries a `disclaimer` note and a "
+                "`limits` note, meant to be shown with the tests. Ids of questions, options, tests and "
+                "note topics are stable (see CONTRACT.md); more may be added. No cookie and no "
+                "token are needed."
+            ),
+            "license": {"name": "MIT", "identifier": "MIT"},
+            "x-rules-version": rulebook.version,
+        },
+        "paths": paths(),
+        "components": {"schemas": schemas(rulebook), "responses": responses(max_body)},
+    }

@@ -1,0 +1,36 @@
+"""Keep a person's answers in their own signed session cookie, never on the server."""
+
+from __future__ import annotations
+
+from flask import session
+
+from .rulebook import Rulebook, parse_answers
+from .rulebook.model import AnswerValue
+
+ANSWERS = "answers"
+SEEN = "seen"
+
+
+def load_answers(rulebook: Rulebook) -> dict[str, AnswerValue]:
+    """Read the answers back, dropping any that no longer fit the rules."""
+    raw = session.get(ANSWERS) or {}
+    answers, _ = parse_answers(rulebook, raw if isinstance(raw, dict) else {})
+    return answers
+
+
+def load_seen() -> list[str]:
+    """The questions the person has already passed, answered or skipped."""
+    seen = session.get(SEEN) or []
+    return [s for s in seen if isinstance(s, str)]
+
+
+def save(answers: dict[str, AnswerValue], seen: list[str]) -> None:
+    """Store answers (sets as sorted lists, so they fit in JSON) and the questions passed."""
+    session[ANSWERS] = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in answers.items()}
+    session[SEEN] = list(dict.fromkeys(seen))
+
+
+def clear() -> None:
+    """Forget every answer."""
+    session.pop(ANSWERS, None)
+    session.pop(SEEN, None)

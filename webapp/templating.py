@@ -1,0 +1,73 @@
+"""What every template can use: the rulebook, navigation, and the glossary filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app
+
+from . import glossary, labels
+from .rulebook import Rulebook
+
+NAV_LINKS = (
+    ("questionnaire.begin", "Start"),
+    ("library.index", "Imaging tests"),
+    ("pages.glossary", "Words explained"),
+    ("pages.about", "About this guide"),
+)
+
+
+def rulebook() -> Rulebook:
+    """The rulebook loaded at start-up."""
+    return current_app.extensions["rulebook"]
+
+
+SOURCE_NAMES = {
+    "cancer.org": "American Cancer Society",
+    "cancer.gov": "National Cancer Institute",
+    "cancer.net": "Cancer.Net (ASCO)",
+    "radiologyinfo.org": "RadiologyInfo (ACR and RSNA)",
+    "acr.org": "American College of Radiology",
+    "acsearch.acr.org": "ACR Appropriateness Criteria",
+    "gravitas.acr.org": "ACR Appropriateness Criteria",
+    "uspreventiveservicestaskforce.org": "US Preventive Services Task Force",
+    "fda.gov": "US Food and Drug Administration",
+    "imagewisely.org": "Image Wisely",
+    "choosingwisely.org": "Choosing Wisely",
+    "nccn.org": "NCCN",
+    "ncbi.nlm.nih.gov": "PubMed",
+    "pmc.ncbi.nlm.nih.gov": "PubMed Central",
+}
+
+
+def source_name(url: str) -> str:
+    """Name the organisation behind a source link, falling back to its web address."""
+    host = (urlsplit(url).hostname or url).removeprefix("www.")
+    return SOURCE_NAMES.get(host, host)
+
+
+def long_date(value: dt.date | None) -> str:
+    """Write a date the way people read it: 28 November 2026."""
+    return f"{value.day} {value:%B %Y}" if value else "not recorded"
+
+
+def _globals() -> dict[str, Any]:
+    return {
+        "nav_links": NAV_LINKS,
+        "rules_version": rulebook().version,
+        "rulebook": rulebook(),
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Register template globals and filters."""
+    app.context_processor(_globals)
+    app.add_template_filter(glossary.link_terms, "glossary")
+    app.add_template_global(glossary.terms_used, "glossary_terms_used")
+    app.add_template_global(labels, "labels")  # a global, so imported macro files see it too
+    app.add_template_filter(source_name, "source_name")
+    app.add_template_filter(long_date, "long_date")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
