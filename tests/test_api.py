@@ -11,51 +11,10 @@ import pytest
 
 from webapp.rulebook import LEVELS, TOPICS
 
+from .contract import CONTRACT_QUESTIONS, CONTRACT_TESTS, CONTRACT_TOPICS
+
 C, S, N = "commonly_used", "sometimes_used", "not_usually_used"
 JSON = "application/json"
-
-# The public names of CONTRACT.md: they may grow, never shrink.
-CONTRACT_QUESTIONS = {
-    "situation": {"screening", "symptoms", "biopsy", "staging", "treatment", "follow_up"},
-    "site": {"breast", "lung", "colorectal", "prostate", "cervical", "lymphoma", "other"},
-    "age": None,
-    "risk": {"average", "higher", "unsure"},
-    "smoking": {"never", "current", "former"},
-    "pack_years": None,
-    "years_since_quit": None,
-    "factors": {"pregnant", "breastfeeding", "implant", "kidney", "contrast_allergy", "claustrophobia"},
-}
-CONTRACT_TESTS = {
-    "xray",
-    "ct",
-    "low_dose_ct",
-    "ct_colonography",
-    "mri",
-    "breast_mri",
-    "mammogram",
-    "ultrasound",
-    "pet_ct",
-    "bone_scan",
-    "guided_biopsy",
-}
-CONTRACT_TOPICS = {
-    "disclaimer",
-    "limits",
-    "biopsy",
-    "baseline",
-    "response",
-    "recurrence",
-    "radiation",
-    "pregnancy",
-    "breastfeeding",
-    "implant",
-    "kidney",
-    "contrast_allergy",
-    "claustrophobia",
-    "no_imaging_screening",
-    "guideline_difference",
-    "general",
-}
 
 
 @pytest.fixture

@@ -12,20 +12,8 @@ from webapp.readability import reading_grade
 from webapp.rulebook.texts import patient_texts
 from webapp.templating import long_date
 
-# Public test ids (CONTRACT.md): each must keep a page of its own.
-CONTRACT_TESTS = (
-    "xray",
-    "ct",
-    "low_dose_ct",
-    "ct_colonography",
-    "mri",
-    "breast_mri",
-    "mammogram",
-    "ultrasound",
-    "pet_ct",
-    "bone_scan",
-    "guided_biopsy",
-)
+from .contract import CONTRACT_TESTS
+
 SECTIONS = (
     "What it is like",
     "Getting ready",
@@ -428,11 +416,6 @@ def test_glossary_page_lists_every_term_alphabetically(client, rulebook):
         assert dd.text() == rulebook.glossary[dt.attrs["id"].removeprefix("word-")].definition
 
 
-@pytest.mark.xfail(
-    reason="templates/_glossary.html and pages/glossary.html use Jinja's `capitalize`, which lowercases "
-    "the rest of the word: 'CT scan' shows as 'Ct scan', 'mSv' as 'Msv'",
-    strict=True,
-)
 def test_glossary_keeps_the_letter_case_of_terms(client, rulebook):
     shown = {dt.attrs["id"]: dt.text() for dt in main_of(client.get("/glossary")).all("dt")}
     for term in rulebook.glossary.values():

@@ -130,15 +130,7 @@ def evaluate_answers() -> Response:
     answers, errors = parse_answers(book, raw, complete=True)
     if errors:
         return _errors(400, errors)
-    result = evaluate(book, answers)
-    data = result_to_dict(book, result)
-    # Tell callers which answers went unused, so a dropped answer is never a silent surprise.
-    data = {
-        "rules_version": data["rules_version"],
-        "answers": data["answers"],
-        "ignored": list(result.ignored),
-    } | data
-    return _private(data)
+    return _private(result_to_dict(book, evaluate(book, answers)))
 
 
 @bp.get("/questionnaire")

@@ -53,6 +53,11 @@ def long_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "not recorded"
 
 
+def first_upper(text: str) -> str:
+    """Capitalise the first letter only, so "CT scan" and "mSv" keep their capitals."""
+    return text[:1].upper() + text[1:]
+
+
 def _globals() -> dict[str, Any]:
     return {
         "nav_links": NAV_LINKS,
@@ -69,5 +74,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(labels, "labels")  # a global, so imported macro files see it too
     app.add_template_filter(source_name, "source_name")
     app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(first_upper, "first_upper")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -34,6 +34,8 @@ def result_to_dict(rulebook: Rulebook, result: Result) -> dict[str, Any]:
     return {
         "rules_version": result.rules_version,
         "answers": answers_to_dict(rulebook, result.answers),
+        # Answers given to questions that were not asked, so a dropped answer is never a surprise.
+        "ignored": list(result.ignored),
         "tests": [
             {
                 "id": t.id,
