@@ -21,8 +21,9 @@ $(TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(APP)
 
-run: $(APP)  ## Prepare instance/ and serve on http://127.0.0.1:5000
+run: $(APP)  ## Prepare instance/, bring the database up to date, serve on http://127.0.0.1:5000
 	$(BIN)/python -m webapp.instance_setup
+	$(BIN)/flask --app webapp db upgrade
 	$(BIN)/flask --app webapp run --host 127.0.0.1 --port 5000
 
 test: $(TEST)  ## Lint, then run the whole test suite.
@@ -34,6 +35,8 @@ check: $(APP)  ## Walk every answer combination and check the rule content.
 
 bench: $(TEST)  ## Print speed figures.
 	$(BIN)/python bench/rulebook_bench.py
+	$(BIN)/python bench/http_bench.py
+	$(BIN)/python bench/save_bench.py
 
 lint: $(TEST)
 	$(BIN)/ruff check .

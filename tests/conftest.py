@@ -6,8 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from webapp import create_app
+from webapp.db import db
 from webapp.rulebook import Rulebook, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,10 +30,18 @@ def rules_copy(tmp_path: Path) -> Path:
     return target
 
 
+def make_app(database: Path, **config) -> Flask:
+    """The app with the real rules and a fresh SQLite database file, tables created."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", **config})
+    with app.app_context():
+        db.create_all()
+    return app
+
+
 @pytest.fixture
-def app():
-    """The app with the real rules."""
-    return create_app({"TESTING": True})
+def app(tmp_path: Path) -> Flask:
+    """The app with the real rules and its own empty database."""
+    return make_app(tmp_path / "test.sqlite3")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import cli, errors, security, templating
+from . import cli, db, errors, logs, security, templating
 from .config import ROOT, Defaults
 from .rulebook import RulebookError, load
 from .startup import BrokenRules
@@ -35,6 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         raise BrokenRules(exc) from exc
 
     security.init_app(app)
+    logs.init_app(app)
+    db.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
@@ -44,7 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per area of the site."""
-    from . import api, library, pages, questionnaire, results
+    from . import api, health, library, pages, questionnaire, results, share
 
-    for module in (pages, questionnaire, results, library, api):
+    for module in (pages, questionnaire, results, share, library, api, health):
         app.register_blueprint(module.bp)

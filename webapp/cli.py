@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .config import Defaults
 from .readability import reading_grade
@@ -112,6 +113,16 @@ def _show(value: object) -> str:
     return ",".join(sorted(value)) if isinstance(value, frozenset) else str(value)
 
 
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete every saved result that has expired (the app also does this on its own)."""
+    from .saving import purge
+
+    click.echo(f"Deleted {purge()} expired saved result(s).")
+
+
 def register(app: Flask) -> None:
     """Add the command groups to the app."""
     app.cli.add_command(rules_cli)
+    app.cli.add_command(purge_command)

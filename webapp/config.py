@@ -25,3 +25,10 @@ class Defaults:
     # The CSRF token lives as long as the session, so a tab left open for an hour still works.
     WTF_CSRF_TIME_LIMIT = None
     JSON_SORT_KEYS = False
+    # Saved results: how long a link works, and how often expired ones are swept away.
+    SAVED_RESULT_DAYS = 30
+    PURGE_EVERY_SECONDS = 3600
+    DATABASE_URL = ""  # empty: SQLite in instance/; else e.g. postgresql://user:pass@host/db
+    # How many proxies stand in front of the app (0: none). Behind one, set 1 so links, HTTPS and
+    # Secure cookies follow the X-Forwarded-* headers that proxy sets, and no one else's.
+    TRUSTED_PROXIES = 0

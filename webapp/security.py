@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_SECRET_KEYS
 
@@ -64,9 +65,17 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def trust_proxies(app: Flask) -> None:
+    """Read scheme, host and prefix from the proxies we were told about (ProxyFix)."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
     """Switch on every protection."""
     check_secret_key(app)
+    trust_proxies(app)
     csrf.init_app(app)
     app.session_interface = SessionCookies()
     app.after_request(add_security_headers)

@@ -11,11 +11,15 @@ ANSWERS = "answers"
 SEEN = "seen"
 
 
-def load_answers(rulebook: Rulebook) -> dict[str, AnswerValue]:
-    """Read the answers back, dropping any that no longer fit the rules."""
-    raw = session.get(ANSWERS) or {}
+def parse_stored(rulebook: Rulebook, raw: object) -> dict[str, AnswerValue]:
+    """Typed answers from stored ones, dropping any that no longer fit the rules."""
     answers, _ = parse_answers(rulebook, raw if isinstance(raw, dict) else {})
     return answers
+
+
+def load_answers(rulebook: Rulebook) -> dict[str, AnswerValue]:
+    """Read the answers back from the session."""
+    return parse_stored(rulebook, session.get(ANSWERS))
 
 
 def load_seen() -> list[str]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 
 from . import glossary, labels
 from .rulebook import Rulebook
@@ -42,6 +43,7 @@ SOURCE_NAMES = {
 }
 
 
+@lru_cache(maxsize=1024)  # a page names the same few sources many times; urlsplit is not free
 def source_name(url: str) -> str:
     """Name the organisation behind a source link, falling back to its web address."""
     host = (urlsplit(url).hostname or url).removeprefix("www.")
@@ -58,12 +60,28 @@ def first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _site_links() -> dict[str, Any]:
+    """URLs every page shows (navigation, stylesheet, script), built once per app and mount point.
+
+    Building a URL is not free and every page shows the same dozen; only the mount point
+    (SCRIPT_NAME, which a proxy may set) can change them.
+    """
+    cache = current_app.extensions.setdefault("site_links", {})
+    links = cache.get(request.script_root)
+    if links is None:
+        links = cache[request.script_root] = {
+            "nav": [(url_for(endpoint), label, endpoint) for endpoint, label in NAV_LINKS],
+            "home": url_for("pages.start"),
+            "css": url_for("static", filename="css/app.css"),
+            "js": url_for("static", filename="js/app.js"),
+            "icon": url_for("static", filename="favicon.svg"),
+        }
+    return links
+
+
 def _globals() -> dict[str, Any]:
-    return {
-        "nav_links": NAV_LINKS,
-        "rules_version": rulebook().version,
-        "rulebook": rulebook(),
-    }
+    book = rulebook()
+    return {"site": _site_links(), "rules_version": book.version, "rulebook": book}
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,159 @@
+"""Save a result under a private link, show it, and let its owner delete it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from functools import lru_cache
+
+import segno
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug import Response
+
+from . import journey, results, saving, session_answers
+from .db import db
+from .questionnaire import next_page
+from .templating import rulebook
+
+bp = Blueprint("share", __name__)
+log = logging.getLogger(__name__)
+
+OWNED = "owned"  # the token hashes this browser saved: the proof that lets it delete them
+MAX_OWNED = 20
+# Minus infinity, not 0: time.monotonic() counts from boot, so on a machine up for less than
+# PURGE_EVERY_SECONDS a 0 here would put off the first sweep.
+_last_purge = float("-inf")
+
+
+def _owned() -> list[str]:
+    owned = session.get(OWNED) or []
+    return [h for h in owned if isinstance(h, str)]
+
+
+def _remember(token_hash: str) -> None:
+    session[OWNED] = [token_hash, *(h for h in _owned() if h != token_hash)][:MAX_OWNED]
+
+
+def _forget(token_hash: str) -> None:
+    session[OWNED] = [h for h in _owned() if h != token_hash]
+
+
+def _purge_now_and_then() -> None:
+    """Sweep expired results every so often, so no cron job is needed."""
+    global _last_purge
+    if time.monotonic() - _last_purge < current_app.config["PURGE_EVERY_SECONDS"]:
+        return
+    _last_purge = time.monotonic()
+    try:
+        removed = saving.purge()
+    except SQLAlchemyError:  # the save itself worked; the next sweep will catch up
+        db.session.rollback()
+        log.warning("Purging expired saved results failed")
+        return
+    if removed:
+        log.info("Purged %d expired saved result(s)", removed)
+
+
+def _unavailable(save_token: str = "") -> tuple[str, int]:
+    db.session.rollback()
+    log.warning("The database is unavailable")
+    return render_template("share/unavailable.html", save_token=save_token), 503
+
+
+def _not_found() -> tuple[str, int]:
+    return render_template("share/not_found.html", keep_days=current_app.config["SAVED_RESULT_DAYS"]), 404
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Saved results are private: never cached, never indexed, never leaked in a Referer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.post("/saved")
+def create():
+    """Save the current result and go to its link."""
+    book = rulebook()
+    answers = session_answers.load_answers(book)
+    if not journey.is_complete(book, answers, session_answers.load_seen()):
+        return next_page(answers, session_answers.load_seen())
+    token = request.form.get("save_token", "")
+    if not saving.is_token(token):
+        abort(400)
+    html = str(results.body(answers, "snapshot"))
+    stored = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in answers.items()}
+    lifetime = dt.timedelta(days=current_app.config["SAVED_RESULT_DAYS"])
+    try:
+        saved = saving.save(token, stored, html, book.version, lifetime)
+    except SQLAlchemyError:
+        return _unavailable(token)
+    _remember(saved.token_hash)
+    _purge_now_and_then()
+    return redirect(url_for("share.show", token=token), 303)
+
+
+@lru_cache(maxsize=256)  # drawing a QR code costs milliseconds; owners reload their link page
+def qr_svg(url: str) -> Markup:
+    """A QR code of the link as inline SVG, made here (no outside service sees the link)."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    # Name the picture for screen readers; the link itself is printed beside it.
+    return Markup(re.sub(r"^<svg ", '<svg role="img" aria-label="QR code of the link" ', svg))
+
+
+@bp.get("/saved/<token>")
+def show(token: str):
+    """Show a saved result exactly as it was, or the same not-found page for any bad link."""
+    try:
+        saved = saving.find(token)
+    except SQLAlchemyError:
+        return _unavailable()
+    if saved is None:
+        return _not_found()
+    owner = saved.token_hash in _owned()
+    link = url_for("share.show", token=token, _external=True)
+    return render_template(
+        "share/show.html",
+        saved=saved,
+        token=token,
+        snapshot=Markup(saving.snapshot_html(saved)),
+        rules_changed=saved.rules_version != rulebook().version,
+        owner=owner,
+        link=link,
+        qr=qr_svg(link) if owner else None,
+    )
+
+
+@bp.post("/saved/<token>/delete")
+def remove(token: str):
+    """Delete a saved result now, if this browser is the one that saved it."""
+    token_hash = saving.hash_token(token) if saving.is_token(token) else ""
+    if token_hash not in _owned():
+        return _not_found()
+    try:
+        saving.remove(token)
+    except SQLAlchemyError:
+        return _unavailable()
+    _forget(token_hash)
+    return render_template("share/deleted.html")
+
+
+@bp.post("/saved/<token>/use")
+def use(token: str) -> Response | tuple[str, int]:
+    """Carry a saved result's answers into this browser and show the current result for them."""
+    try:
+        saved = saving.find(token)
+    except SQLAlchemyError:
+        return _unavailable()
+    if saved is None:
+        return _not_found()
+    book = rulebook()
+    answers = session_answers.parse_stored(book, saved.answers)
+    session_answers.save(answers, [q.id for q in journey.applicable(book, answers)])
+    return redirect(url_for("results.show"), 303)
