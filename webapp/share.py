@@ -16,6 +16,7 @@ from werkzeug import Response
 
 from . import journey, results, saving, session_answers
 from .db import db
+from .models import SavedResult
 from .questionnaire import next_page
 from .templating import rulebook
 
@@ -68,6 +69,15 @@ def _not_found() -> tuple[str, int]:
     return render_template("share/not_found.html", keep_days=current_app.config["SAVED_RESULT_DAYS"]), 404
 
 
+def _lookup(token: str) -> tuple[SavedResult | None, tuple[str, int] | None]:
+    """The saved result behind a token, or the page to show instead (not found, or unavailable)."""
+    try:
+        saved = saving.find(token)
+    except SQLAlchemyError:
+        return None, _unavailable()
+    return (saved, None) if saved is not None else (None, _not_found())
+
+
 @bp.after_request
 def _private(response: Response) -> Response:
     """Saved results are private: never cached, never indexed, never leaked in a Referer."""
@@ -110,12 +120,9 @@ def qr_svg(url: str) -> Markup:
 @bp.get("/saved/<token>")
 def show(token: str):
     """Show a saved result exactly as it was, or the same not-found page for any bad link."""
-    try:
-        saved = saving.find(token)
-    except SQLAlchemyError:
-        return _unavailable()
+    saved, page = _lookup(token)
     if saved is None:
-        return _not_found()
+        return page
     owner = saved.token_hash in _owned()
     link = url_for("share.show", token=token, _external=True)
     return render_template(
@@ -147,12 +154,9 @@ def remove(token: str):
 @bp.post("/saved/<token>/use")
 def use(token: str) -> Response | tuple[str, int]:
     """Carry a saved result's answers into this browser and show the current result for them."""
-    try:
-        saved = saving.find(token)
-    except SQLAlchemyError:
-        return _unavailable()
+    saved, page = _lookup(token)
     if saved is None:
-        return _not_found()
+        return page
     book = rulebook()
     answers = session_answers.parse_stored(book, saved.answers)
     session_answers.save(answers, [q.id for q in journey.applicable(book, answers)])
