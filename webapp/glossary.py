@@ -16,37 +16,37 @@ from markupsafe import Markup, escape
 
 from .rulebook.model import Term
 
-# One text, escaped, and where glossary words sit in it: (start, end, term) for each, in order.
-Found = tuple[str, tuple[tuple[int, int, Term], ...]]
+# Where glossary words sit in one escaped text: (start, end, term) for each match, in order.
+Found = tuple[tuple[int, int, Term], ...]
 
 # The texts come from rules/ (a few hundred); the bound only guards against unexpected input.
 SCAN_CACHE_SIZE = 4096
 
 
-def _scanner(remember: bool) -> Callable[[str], Found]:
-    """The app's word finder; remembered texts are searched once, as the big pattern is slow to run."""
-    cached = current_app.extensions.get("glossary_scan")
-    if cached is None:
+def _scanner() -> Callable[[str], Found]:
+    """The app's word finder; each escaped text is searched once, as the big pattern is slow."""
+    scan = current_app.extensions.get("glossary_scan")
+    if scan is None:
         glossary = current_app.extensions["rulebook"].glossary
         by_form = {form.lower(): term for term in glossary.values() for form in term.forms}
         forms = sorted(by_form, key=len, reverse=True)
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, forms)) + r")\b", re.I) if forms else None
 
-        def scan(text: str) -> Found:
-            escaped = str(escape(text))
+        @lru_cache(maxsize=SCAN_CACHE_SIZE)
+        def scan(escaped: str) -> Found:
             if pattern is None:
-                return escaped, ()
-            matches = pattern.finditer(escaped)
-            return escaped, tuple((m.start(), m.end(), by_form[m.group(0).lower()]) for m in matches)
+                return ()
+            return tuple((m.start(), m.end(), by_form[m.group(0).lower()]) for m in pattern.finditer(escaped))
 
-        cached = current_app.extensions["glossary_scan"] = (scan, lru_cache(maxsize=SCAN_CACHE_SIZE)(scan))
-    return cached[1] if remember else cached[0]
+        current_app.extensions["glossary_scan"] = scan
+    return scan
 
 
 def link_terms(text: str) -> Markup:
     """Escape text and link the first use on this page of each glossary word."""
-    # Only plain strings are remembered: Markup compares equal to str but must not be escaped again.
-    escaped, found = _scanner(type(text) is str)(text)
+    # Escaping first keeps text that is already safe (Markup) apart from plain text that looks alike.
+    escaped = str(escape(text))
+    found = _scanner()(escaped)
     if not found:
         return Markup(escaped)
     seen: dict[str, Term] = g.setdefault("glossary_seen", {})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .rulebook import FACTORS_QUESTION, Result, Rulebook
 from .rulebook.model import LEVELS, Condition, Note, Provenance, Question, ResultTest
@@ -42,8 +42,7 @@ class ResultsView:
     sources: list[str]
     last_reviewed: dt.date | None
     next_review: dt.date | None
-    situation_label: str = ""
-    names_by_level: dict[str, list[str]] = field(default_factory=dict)
+    names_by_level: dict[str, list[str]]
 
 
 def _option_label(question: Question, value: object) -> str:
@@ -158,6 +157,5 @@ def build(rulebook: Rulebook, result: Result) -> ResultsView:
         sources=sources,
         last_reviewed=max(dates) if dates else None,
         next_review=min(dates) + REVIEW_EVERY if dates else None,
-        situation_label=_option_label(situation, current) if situation and current else "",
         names_by_level={level: [c.result.test.name for c in cards] for level, cards in groups},
     )
