@@ -32,3 +32,5 @@ class Defaults:
     # How many proxies stand in front of the app (0: none). Behind one, set 1 so links, HTTPS and
     # Secure cookies follow the X-Forwarded-* headers that proxy sets, and no one else's.
     TRUSTED_PROXIES = 0
+    # How long a SQLite writer waits for another to finish before giving up, in milliseconds.
+    SQLITE_BUSY_TIMEOUT_MS = 5000

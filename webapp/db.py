@@ -14,9 +14,6 @@ from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "imaging-guide.sqlite3"
-# How long a SQLite writer waits for another to finish before giving up, in milliseconds
-# (SQLITE_BUSY_TIMEOUT_MS in the config overrides it).
-SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 class Base(DeclarativeBase):
@@ -62,7 +59,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     # Hooked on this app's own engines (not every Engine), so each app uses its own busy timeout.
-    busy_timeout_ms = app.config.setdefault("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)
+    busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
