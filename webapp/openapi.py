@@ -101,6 +101,16 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
                 "name": {"type": "string"},
                 "level": {"type": "string", "enum": list(LEVELS)},
                 "why": {"type": "string"},
+                "usual_level": {
+                    "type": ["string", "null"],
+                    "enum": [*LEVELS, None],
+                    "description": "The level without the safety factors; the same as `level` unless "
+                    "`changed_by` names the factors that changed it. Null when only a factor brought "
+                    "the test into the result.",
+                },
+                "usual_why": {"type": "string", "description": "The reason without the safety factors."},
+                "changed_by": _strings()
+                | {"description": "The `factors` values that changed the level; empty when none did."},
                 "rules": _strings(),
                 "cautions": {"type": "array", "items": _ref("Caution")},
             }

@@ -28,6 +28,7 @@ class Card:
     result: ResultTest
     cautions: tuple[CautionView, ...]
     because: tuple[tuple[str, ...], ...]  # one list of plain reasons per rule that added the test
+    changed_by: tuple[str, ...] = ()  # the words of the safety factors that changed its level
 
 
 @dataclass
@@ -43,6 +44,7 @@ class ResultsView:
     last_reviewed: dt.date | None
     next_review: dt.date | None
     names_by_level: dict[str, list[str]]
+    changed_names: list[str]  # tests whose level a safety factor changed
 
 
 def _option_label(question: Question, value: object) -> str:
@@ -102,9 +104,11 @@ def reasons(rulebook: Rulebook, rule_id: str) -> tuple[str, ...]:
     return words
 
 
-def _factor_labels(rulebook: Rulebook) -> dict[str, str]:
+def _factor_labels(rulebook: Rulebook, by: str = "topic") -> dict[str, str]:
+    """The words of each safety factor, keyed by its caution topic or by its value."""
     question = rulebook.question(FACTORS_QUESTION)
-    return {o.topic or o.value: o.label for o in question.options} if question else {}
+    options = question.options if question else ()
+    return {(o.topic or o.value) if by == "topic" else o.value: o.label for o in options}
 
 
 def _questions(result: Result) -> list[str]:
@@ -130,6 +134,7 @@ def _provenances(rulebook: Rulebook, result: Result) -> list[Provenance]:
 def build(rulebook: Rulebook, result: Result) -> ResultsView:
     """Work out the results page from a result."""
     labels = _factor_labels(rulebook)
+    factor_words = _factor_labels(rulebook, by="value")
     groups = []
     for level in LEVELS:
         cards = [
@@ -137,6 +142,7 @@ def build(rulebook: Rulebook, result: Result) -> ResultsView:
                 result=t,
                 cautions=tuple(CautionView(labels.get(c.topic, c.topic), c.text) for c in t.cautions),
                 because=tuple(reasons(rulebook, rule_id) for rule_id in dict.fromkeys(t.rules)),
+                changed_by=tuple(factor_words.get(f, f) for f in t.changed_by),
             )
             for t in result.by_level(level)
         ]
@@ -158,4 +164,5 @@ def build(rulebook: Rulebook, result: Result) -> ResultsView:
         last_reviewed=max(dates) if dates else None,
         next_review=min(dates) + REVIEW_EVERY if dates else None,
         names_by_level={level: [c.result.test.name for c in cards] for level, cards in groups},
+        changed_names=[t.test.name for t in result.tests if t.changed],
     )

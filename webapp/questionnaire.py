@@ -73,6 +73,7 @@ def _render_step(question: Question, form, answers: dict[str, AnswerValue], chan
         render_template(
             "questionnaire/step.html",
             question=question,
+            options=question.options_for(answers),
             form=form,
             field=form.answer_field,
             errors=errors,

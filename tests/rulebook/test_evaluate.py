@@ -47,8 +47,14 @@ TABLE = [
         ["disclaimer", "limits", "no-screen"],
     ),
     (
-        {"situation": "staging", "site": "lung", "factors": frozenset({"pregnant"})},
+        {"situation": "staging", "site": "lung", "factors": frozenset({"kidney"})},
         [("ct", "commonly_used")],
+        ["disclaimer", "limits"],
+    ),
+    (
+        # A safety factor changes levels (and may bring a test in); it never drops one.
+        {"situation": "staging", "site": "lung", "factors": frozenset({"pregnant"})},
+        [("ct", "sometimes_used"), ("ultrasound", "sometimes_used")],
         ["disclaimer", "limits", "pregnancy"],
     ),
 ]
@@ -127,6 +133,9 @@ def test_the_result_has_the_public_json_shape(rulebook):
         "name": "Mammogram",
         "level": "commonly_used",
         "why": "A usual screening test at this age.",
+        "usual_level": "commonly_used",
+        "usual_why": "A usual screening test at this age.",
+        "changed_by": [],
         "rules": ["breast-40-plus"],
         "cautions": [{"topic": "pregnancy", "text": "The care team will want to know."}],
     }

@@ -78,8 +78,8 @@ BROKEN = [
     (
         "unknown level",
         "rules/main.toml",
-        'level = "sometimes_used"',
-        'level = "rare"',
+        'level = "sometimes_used"\n  why = "It depends on age."',
+        'level = "rare"\n  why = "It depends on age."',
         "rule 'breast-no-age' test 'mammogram': 'level' is 'rare'; it must be one of",
     ),
     (
@@ -158,7 +158,7 @@ BROKEN = [
 def test_the_small_rule_table_loads(mini):
     rulebook = load(mini)
     assert [q.id for q in rulebook.questions] == ["situation", "site", "age", "risk", "factors"]
-    assert list(rulebook.tests) == ["mammogram", "breast_mri", "ct"]
+    assert list(rulebook.tests) == ["mammogram", "breast_mri", "ct", "ultrasound"]
     assert len(rulebook.version) == 64
 
 

@@ -21,7 +21,7 @@ def test_the_small_rule_table_is_clean(mini):
     # Ages 0, 40 and blank (3); 5 factor sets. Screening: breast x 3 ages x 3 risks (2 + blank),
     # lung x 3 ages, other x 3 ages. Staging: 3 sites x 3 ages; risk is not asked.
     assert report.combinations == (3 * 3 + 3 + 3) * 5 + (3 * 3) * 5
-    assert report.rules == 8
+    assert report.rules == 9
 
 
 def test_the_walk_splits_numbers_at_the_thresholds_rules_use(mini):

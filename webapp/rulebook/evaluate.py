@@ -2,66 +2,123 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .answers import asked_answers
 from .load import FACTORS_QUESTION
-from .model import LEVELS, TOPICS, Answers, Fired, Result, ResultTest, Rulebook
+from .model import LEVELS, TOPICS, Answers, Fired, Result, ResultTest, Rule, Rulebook
 
 _LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 _TOPIC_RANK = {topic: rank for rank, topic in enumerate(TOPICS)}
+
+
+@dataclass
+class _Found:
+    """What the rules said of one test so far: a level, the reasons, the rules."""
+
+    level: str
+    whys: list[str]
+    rules: list[str]
+    factors: dict[str, None] = field(default_factory=dict)  # for a change: the factors behind it
+
+    def join(self, level: str, why: str, rule_id: str) -> None:
+        """Add one more rule at the same level."""
+        if why not in self.whys:
+            self.whys.append(why)
+        self.rules.append(rule_id)
+
+
+def _add_test(found: dict[str, _Found], rule: Rule, test_id: str, level: str, why: str) -> None:
+    """COLLECT: when rules disagree (a conflict `verify` reports), the more common level wins."""
+    current = found.get(test_id)
+    if current is None:
+        found[test_id] = _Found(level, [why], [rule.id])
+        return
+    if _LEVEL_RANK[level] < _LEVEL_RANK[current.level]:
+        current.level = level
+    current.join(level, why, rule.id)
+
+
+def _add_change(changes: dict[str, _Found], rule: Rule, test_id: str, level: str, why: str) -> None:
+    """PRIORITY: when factor changes disagree (`verify` reports it), the less common level wins."""
+    current = changes.get(test_id)
+    if current is None or _LEVEL_RANK[level] > _LEVEL_RANK[current.level]:
+        changes[test_id] = _Found(level, [why], [rule.id], dict.fromkeys(rule.factors))
+    elif level == current.level:
+        current.join(level, why, rule.id)
+        current.factors.update(dict.fromkeys(rule.factors))
+
+
+def fired_rules(rulebook: Rulebook, asked: Answers) -> list[Rule]:
+    """The rules whose conditions hold for these (asked) answers, in file order."""
+    return [rule for rule in rulebook.candidate_rules(asked) if rule.when.holds(asked)]
+
+
+def _result_test(
+    rulebook: Rulebook, test_id: str, usual: _Found | None, change: _Found | None, factors: frozenset[str]
+) -> ResultTest | None:
+    """One test of the result: its usual level, or the level a factor changed it to."""
+    test = rulebook.tests[test_id]
+    usual_why = " ".join(usual.whys) if usual else ""
+    common = dict(
+        test=test,
+        cautions=tuple(caution for factor, caution in test.cautions.items() if factor in factors),
+        usual_level=usual.level if usual else None,
+        usual_why=usual_why,
+    )
+    if change is not None and (usual is None or change.level != usual.level):
+        return ResultTest(
+            level=change.level,
+            why=" ".join(change.whys),
+            rules=(*(usual.rules if usual else ()), *change.rules),
+            changed_by=tuple(change.factors),
+            **common,  # type: ignore[arg-type]
+        )
+    if usual is None:
+        return None
+    return ResultTest(level=usual.level, why=usual_why, rules=tuple(usual.rules), **common)  # type: ignore[arg-type]
 
 
 def evaluate(rulebook: Rulebook, answers: Answers) -> Result:
     """Return the tests and notes for these answers, with the trace of the rules that fired.
 
     Answers must already be typed (see `parse_answers`); answers to questions that are not asked
-    are ignored. If two rules give one test different levels (a conflict `verify` reports), the
-    more common level wins so that the result stays deterministic.
+    are ignored. Rules add tests first; then rules about safety factors may change a test's level,
+    and the result keeps the usual level and the factors that changed it.
     """
     asked, ignored = asked_answers(rulebook, answers)
-    found: dict[str, tuple[str, list[str], list[str]]] = {}
+    found: dict[str, _Found] = {}
+    changes: dict[str, _Found] = {}
     note_ids: dict[str, None] = {}
     trace = []
-    for rule in rulebook.candidate_rules(asked):
-        if not rule.when.holds(asked):
-            continue
+    factors = asked.get(FACTORS_QUESTION) or frozenset()
+    fired = fired_rules(rulebook, asked)
+    for rule in fired:
         trace.append(Fired(rule.id, rule.when.description))
         for added in rule.tests:
-            if added.id not in found:
-                found[added.id] = (added.level, [added.why], [rule.id])
-                continue
-            level, whys, rule_ids = found[added.id]
-            if _LEVEL_RANK[added.level] < _LEVEL_RANK[level]:
-                found[added.id] = (added.level, whys, rule_ids)
-            if added.why not in whys:
-                whys.append(added.why)
-            rule_ids.append(rule.id)
+            _add_test(found, rule, added.id, added.level, added.why)
         for note_id in rule.notes:
             note_ids[note_id] = None
+    # Factor changes come second: whether one applies depends on the test's usual level.
+    for rule in fired:
+        for change in rule.changes:
+            usual = found.get(change.id)
+            if change.applies(usual.level if usual else None):
+                _add_change(changes, rule, change.id, change.level, change.why)
 
-    factors = asked.get(FACTORS_QUESTION) or frozenset()
+    cautions_for = frozenset(factors)  # type: ignore[arg-type]
+    tests = [
+        _result_test(rulebook, test_id, found.get(test_id), changes.get(test_id), cautions_for)
+        for test_id in found.keys() | changes.keys()
+    ]
+    tests = [t for t in tests if t is not None]
     order = rulebook.test_rank
-    tests = tuple(
-        ResultTest(
-            test=rulebook.tests[test_id],
-            level=level,
-            why=" ".join(whys),
-            rules=tuple(rule_ids),
-            cautions=tuple(
-                caution
-                for factor, caution in rulebook.tests[test_id].cautions.items()
-                if factor in factors  # type: ignore[operator]
-            ),
-        )
-        for test_id, (level, whys, rule_ids) in sorted(
-            found.items(), key=lambda item: (_LEVEL_RANK[item[1][0]], order[item[0]])
-        )
-    )
+    tests.sort(key=lambda t: (_LEVEL_RANK[t.level], order[t.id]))
     notes = tuple(sorted((rulebook.notes[n] for n in note_ids), key=lambda note: _TOPIC_RANK[note.topic]))
     return Result(
         answers=MappingProxyType(asked),
-        tests=tests,
+        tests=tuple(tests),
         notes=notes,
         trace=tuple(trace),
         ignored=ignored,

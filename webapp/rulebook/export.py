@@ -42,6 +42,10 @@ def result_to_dict(rulebook: Rulebook, result: Result) -> dict[str, Any]:
                 "name": t.test.name,
                 "level": t.level,
                 "why": t.why,
+                # Without the safety factors; null when only a factor brought the test in.
+                "usual_level": t.usual_level,
+                "usual_why": t.usual_why,
+                "changed_by": list(t.changed_by),
                 "rules": list(t.rules),
                 "cautions": [{"topic": c.topic, "text": c.text} for c in t.cautions],
             }

@@ -18,6 +18,7 @@ from .model import (
     ALWAYS,
     CONTRAST_USES,
     LEVELS,
+    NOT_LISTED,
     QUESTION_KINDS,
     RADIATION_BANDS,
     TOPICS,
@@ -35,6 +36,7 @@ from .model import (
     Radiation,
     Rule,
     Rulebook,
+    RuleChange,
     RuleTest,
     Section,
     Term,
@@ -334,6 +336,7 @@ class _Loader:
             default = entry.text("default", required=False) or None
             if default is not None and default not in {o.value for o in options}:
                 entry.problem(f"'default' is {default!r}, which is not one of its options")
+            hint_by = self.hint_by(entry, options, known)
             question = Question(
                 id=entry.id,
                 kind=kind,
@@ -349,6 +352,7 @@ class _Loader:
                 max=high,
                 unit=entry.text("unit", required=False),
                 provenance=entry.provenance(),
+                hint_by=hint_by,
             )
             entry.finish()
             if ok:
@@ -359,6 +363,24 @@ class _Loader:
         elif known[FACTORS_QUESTION].kind != "multi":
             self.problem("rules/questions.toml", f"question '{FACTORS_QUESTION}'", "must be a multi question")
         return tuple(out)
+
+    def hint_by(
+        self, entry: _Entry, options: tuple[Option, ...], known: Mapping[str, Question]
+    ) -> str | None:
+        """Read `hint_by` and check each option's `hints` are keyed by that question's options."""
+        hint_by = entry.text("hint_by", required=False) or None
+        by = known.get(hint_by) if hint_by else None
+        if hint_by and (by is None or by.kind != "choice"):
+            entry.problem(f"'hint_by' is {hint_by!r}, which is not an earlier one-choice question")
+        for option in options:
+            if option.hints and not hint_by:
+                entry.problem(f"option {option.value!r} has 'hints' but the question has no 'hint_by'")
+            for key in option.hints:
+                if by is not None and key not in by.values:
+                    entry.problem(
+                        f"option {option.value!r} has a hint for {key!r}, not an option of {hint_by!r}"
+                    )
+        return hint_by if by is not None and by.kind == "choice" else None
 
     def options(self, entry: _Entry) -> tuple[Option, ...]:
         out: list[Option] = []
@@ -379,7 +401,14 @@ class _Loader:
             topic = sub.choice("topic", TOPICS) if "topic" in table else None
             label = sub.text("label")
             short = sub.text("short", required=False) or label
-            out.append(Option(value, label, sub.text("hint", required=False), short, topic))
+            hints = sub.table_of("hints", required=False)
+            for key, text in hints.items():
+                if not isinstance(text, str) or not text.strip():
+                    sub.problem(f"the hint for {key!r} must be non-empty text")
+            clean = {k: t.strip() for k, t in hints.items() if isinstance(t, str) and t.strip()}
+            out.append(
+                Option(value, label, sub.text("hint", required=False), short, topic, MappingProxyType(clean))
+            )
             sub.finish()
         return tuple(out)
 
@@ -469,38 +498,82 @@ class _Loader:
         for i, (file, table) in enumerate(self.read_kind("rules.toml", "rules", "rule")):
             entry = _Entry(self, file, "rule", table, i)
             ok = self.unique(entry, seen)
-            added: list[RuleTest] = []
-            for item in entry.tables("test"):
-                sub = _Entry(self, file, "test", item, len(added))
-                sub.label = f"{entry.label} test {item.get('id')!r}"
-                test_id = item.get("id")
-                if test_id not in tests:
-                    sub.problem("is not in the test catalogue (tests.toml)")
-                elif test_id in {t.id for t in added}:
-                    sub.problem("is added twice by the same rule")
-                rule_test = RuleTest(str(test_id), sub.choice("level", LEVELS), sub.text("why"))
-                sub.finish()
-                added.append(rule_test)
+            added = self.rule_tests(entry, tests)
+            changes = self.rule_changes(entry, tests)
             note_ids = entry.texts("notes")
             for note_id in note_ids:
                 if note_id not in notes:
                     entry.problem(f"note {note_id!r} is not in the notes")
             if len(set(note_ids)) != len(note_ids):
                 entry.problem("lists a note twice")
-            if not added and not note_ids:
-                entry.problem("adds no test and no note")
+            if not added and not changes and not note_ids:
+                entry.problem("adds no test, no change and no note")
+            when = self.when(entry, "when", questions)
+            factors = tuple(
+                str(c.value) for c in when.all if c.question == FACTORS_QUESTION and c.op == "includes"
+            )
+            looks_at_factors = any(c.question == FACTORS_QUESTION for c in when.conditions())
+            if added and looks_at_factors:
+                entry.problem(
+                    f"adds tests but its 'when' looks at '{FACTORS_QUESTION}'; a safety factor may only "
+                    "change a level, with [[rule.change]], so that the change is never silent"
+                )
+            if changes and not factors:
+                entry.problem(
+                    f"has [[rule.change]] but no {{ question = '{FACTORS_QUESTION}', op = 'includes' }} "
+                    "in 'when.all'; only a safety factor may change a level"
+                )
             rule = Rule(
                 id=entry.id,
                 about=entry.text("about", required=False),
-                when=self.when(entry, "when", questions),
-                tests=tuple(added),
+                when=when,
+                tests=added,
                 notes=note_ids,
                 provenance=entry.provenance(),
+                changes=changes,
+                factors=factors,
             )
             entry.finish()
             if ok:
                 out.append(rule)
         return tuple(out)
+
+    def rule_tests(self, entry: _Entry, tests: Mapping[str, ImagingTest]) -> tuple[RuleTest, ...]:
+        """Read a rule's `[[rule.test]]` entries: the tests it adds, each at a level."""
+        added: list[RuleTest] = []
+        for item in entry.tables("test"):
+            sub = _Entry(self, entry.file, "test", item, len(added))
+            sub.label = f"{entry.label} test {item.get('id')!r}"
+            test_id = item.get("id")
+            if test_id not in tests:
+                sub.problem("is not in the test catalogue (tests.toml)")
+            elif test_id in {t.id for t in added}:
+                sub.problem("is added twice by the same rule")
+            added.append(RuleTest(str(test_id), sub.choice("level", LEVELS), sub.text("why")))
+            sub.finish()
+        return tuple(added)
+
+    def rule_changes(self, entry: _Entry, tests: Mapping[str, ImagingTest]) -> tuple[RuleChange, ...]:
+        """Read a rule's `[[rule.change]]` entries: levels a safety factor changes, with the reason."""
+        changes: list[RuleChange] = []
+        for item in entry.tables("change"):
+            sub = _Entry(self, entry.file, "change", item, len(changes))
+            sub.label = f"{entry.label} change of {item.get('test')!r}"
+            sub.used = {"test"}  # a change names its test with 'test', never 'id'
+            test_id = item.get("test")
+            if test_id not in tests:
+                sub.problem("'test' is not in the test catalogue (tests.toml)")
+            elif test_id in {c.id for c in changes}:
+                sub.problem("is changed twice by the same rule")
+            level = sub.choice("level", LEVELS)
+            applies_to = frozenset(sub.texts("from")) or frozenset(LEVELS)
+            for value in applies_to - {*LEVELS, NOT_LISTED}:
+                sub.problem(f"'from' has {value!r}; it must be from: {', '.join((*LEVELS, NOT_LISTED))}")
+            if applies_to == {level}:
+                sub.problem(f"'from' only holds {level!r}, the level it changes to, so it changes nothing")
+            changes.append(RuleChange(str(test_id), level, sub.text("why"), applies_to))
+            sub.finish()
+        return tuple(changes)
 
     def glossary(self) -> dict[str, Term]:
         if not (self.root / "glossary.toml").is_file():

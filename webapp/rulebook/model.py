@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 # An answer is a choice value, a whole number, or a set of choices.
@@ -13,6 +13,8 @@ Answers = Mapping[str, AnswerValue]
 Predicate = Callable[[Answers], bool]
 
 LEVELS = ("commonly_used", "sometimes_used", "not_usually_used")
+# What a factor change may apply to: a test at one of the levels, or a test not in the result yet.
+NOT_LISTED = "not_listed"
 TOPICS = (
     "disclaimer",
     "limits",
@@ -105,6 +107,8 @@ class Option:
     short: str = ""  # a shorter name where space is tight, such as the journey picture
     # For a safety factor: the note topic its cautions carry ("pregnant" -> "pregnancy").
     topic: str | None = None
+    # Hints that fit one answer to the question's `hint_by` question better ("breast": "...").
+    hints: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,7 @@ class Question:
     max: int | None
     unit: str
     provenance: Provenance
+    hint_by: str | None = None  # an earlier question whose answer picks each option's hint
 
     def option(self, value: str) -> Option | None:
         """Find an option by its value."""
@@ -137,6 +142,16 @@ class Question:
     def values(self) -> tuple[str, ...]:
         """The option values, in order."""
         return tuple(option.value for option in self.options)
+
+    def options_for(self, answers: Answers) -> tuple[Option, ...]:
+        """The options with the hints that fit the answers so far (the site's own hint, say)."""
+        key = answers.get(self.hint_by) if self.hint_by else None
+        if not isinstance(key, str):
+            return self.options
+        return tuple(
+            replace(option, hint=option.hints[key]) if key in option.hints else option
+            for option in self.options
+        )
 
 
 @dataclass(frozen=True)
@@ -206,8 +221,27 @@ class RuleTest:
 
 
 @dataclass(frozen=True)
+class RuleChange:
+    """A safety factor's change to a test's level, with the reason said to the person."""
+
+    id: str  # the test
+    level: str
+    why: str
+    # The usual levels it applies to; NOT_LISTED brings in a test the result does not have.
+    applies_to: frozenset[str] = frozenset(LEVELS)
+
+    def applies(self, usual_level: str | None) -> bool:
+        """Whether this change applies to a test whose usual level is this (None: not listed)."""
+        return (usual_level or NOT_LISTED) in self.applies_to
+
+
+@dataclass(frozen=True)
 class Rule:
-    """When its conditions hold, a rule adds tests and notes."""
+    """When its conditions hold, a rule adds tests and notes, or changes levels for a factor.
+
+    A rule that looks at the safety factors never adds tests; it may only change the level of a
+    test (`changes`), so that every result can say what a factor changed and why.
+    """
 
     id: str
     about: str
@@ -215,6 +249,9 @@ class Rule:
     tests: tuple[RuleTest, ...]
     notes: tuple[str, ...]
     provenance: Provenance
+    changes: tuple[RuleChange, ...] = ()
+    # The factor values this rule's conditions require (`includes`): what a change is "changed by".
+    factors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -283,18 +320,31 @@ class Rulebook:
 
 @dataclass(frozen=True)
 class ResultTest:
-    """A test in a result."""
+    """A test in a result.
+
+    `usual_level` and `usual_why` are the level and reason without the safety factors: the same
+    as `level` and `why` unless a factor changed them, and then `changed_by` names the factor
+    values. `usual_level` is None for a test that only a factor brought into the result.
+    """
 
     test: ImagingTest
     level: str
     why: str
     rules: tuple[str, ...]
     cautions: tuple[Caution, ...]
+    usual_level: str | None = None
+    usual_why: str = ""
+    changed_by: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
         """The test id."""
         return self.test.id
+
+    @property
+    def changed(self) -> bool:
+        """Whether a safety factor changed this test's level."""
+        return bool(self.changed_by)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ def patient_texts(rulebook: Rulebook) -> Iterator[Text]:
                 yield Text(p.file, where, f"option '{o.value}' short", o.short, False, p)
             if o.hint:
                 yield Text(p.file, where, f"option '{o.value}' hint", o.hint, True, p)
+            for key, hint in o.hints.items():
+                yield Text(p.file, where, f"option '{o.value}' hint for {key}", hint, True, p)
     for t in rulebook.tests.values():
         where, p = f"test '{t.id}'", t.provenance
         yield Text(p.file, where, "name", t.name, False, p)
@@ -93,3 +95,5 @@ def patient_texts(rulebook: Rulebook) -> Iterator[Text]:
         p = r.provenance
         for added in r.tests:
             yield Text(p.file, f"rule '{r.id}'", f"test '{added.id}' why", added.why, True, p)
+        for change in r.changes:
+            yield Text(p.file, f"rule '{r.id}'", f"change of '{change.id}' why", change.why, True, p)

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from .model import AnswerValue, Rule, Rulebook
+from .model import LEVELS, AnswerValue, Rule, Rulebook
 from .texts import Text, directive_phrase, patient_texts
 
 MAX_GRADE = 9.0
@@ -159,6 +159,8 @@ class _Walker:
         self.asked: set[str] = set()
         self.findings: dict[tuple, list] = {}
         self.count = 0
+        # (rule id, test id) of the factor changes that changed a level for some answers.
+        self.effective: set[tuple[str, str]] = set()
         self.note_topic = {n.id: n.topic for n in rulebook.notes.values()}
 
     def find(self, key: tuple, example: dict[str, AnswerValue]) -> None:
@@ -183,16 +185,27 @@ class _Walker:
             for added in rule.tests:
                 levels.setdefault(added.id, {}).setdefault(added.level, []).append(rule.id)
             topics.update(self.note_topic[n] for n in rule.notes)
+        # The usual level of each test: the more common one, as evaluate resolves a conflict.
+        usual = {test_id: min(by_level, key=LEVELS.index) for test_id, by_level in levels.items()}
+        changes: dict[str, dict[str, list[str]]] = {}
+        for rule in fired:
+            for change in rule.changes:
+                level = usual.get(change.id)
+                if change.applies(level):
+                    changes.setdefault(change.id, {}).setdefault(change.level, []).append(rule.id)
+                    if change.level != level:
+                        self.effective.add((rule.id, change.id))
         group = tuple(answers.get(q) for q in self.rulebook.index_questions)
-        if not levels and GAP_TOPIC not in topics:
+        if not levels and not changes and GAP_TOPIC not in topics:
             self.find(("gap", group), answers)
         for topic in REQUIRED_TOPICS:
             if topic not in topics:
                 self.find(("missing", topic, group), answers)
-        for test_id, by_level in levels.items():
-            if len(by_level) > 1:
-                pairs = tuple(sorted((lvl, tuple(ids)) for lvl, ids in by_level.items()))
-                self.find(("conflict", test_id, pairs), answers)
+        for kind, found in (("conflict", levels), ("change conflict", changes)):
+            for test_id, by_level in found.items():
+                if len(by_level) > 1:
+                    pairs = tuple(sorted((lvl, tuple(ids)) for lvl, ids in by_level.items()))
+                    self.find((kind, test_id, pairs), answers)
 
 
 def _walk_problems(rulebook: Rulebook) -> tuple[list[Problem], int]:
@@ -210,12 +223,23 @@ def _walk_problems(rulebook: Rulebook) -> tuple[list[Problem], int]:
         else:
             test_id, pairs = key[1], key[2]
             sides = "; ".join(f"{lvl} from {', '.join(ids)}" for lvl, ids in pairs)
-            problems.append(Problem("conflict", rules_file, f"test '{test_id}'", f"{sides} in {times}"))
+            problems.append(Problem(key[0], rules_file, f"test '{test_id}'", f"{sides} in {times}"))
     for rule in rulebook.rules:
+        where = f"rule '{rule.id}'"
         if not walker.fired[rule.id]:
-            problems.append(
-                Problem("dead rule", rule.provenance.file, f"rule '{rule.id}'", "never fires for any answers")
-            )
+            problems.append(Problem("dead rule", rule.provenance.file, where, "never fires for any answers"))
+            continue
+        for change in rule.changes:
+            if (rule.id, change.id) not in walker.effective:
+                problems.append(
+                    Problem(
+                        "dead change",
+                        rule.provenance.file,
+                        f"{where} change of '{change.id}'",
+                        f"never changes a level: wherever it fires, '{change.id}' is already "
+                        f"{change.level} or not one of the levels in 'from'",
+                    )
+                )
     problems += _reach_problems(rulebook, walker)
     return problems, walker.count
 
@@ -230,7 +254,7 @@ def _reach_problems(rulebook: Rulebook, walker: _Walker) -> list[Problem]:
         for value in q.values:
             if (q.id, value) not in walker.reached:
                 problems.append(Problem("unreachable", file, where, f"option '{value}' can never be chosen"))
-    used_tests = {t.id for r in rulebook.rules for t in r.tests}
+    used_tests = {t.id for r in rulebook.rules for t in (*r.tests, *r.changes)}
     used_notes = {n for r in rulebook.rules for n in r.notes}
     for t in rulebook.tests.values():
         if t.id not in used_tests:
