@@ -83,7 +83,8 @@ def test_a_bad_age_keeps_the_answers_already_given(browser):
     assert page.field_value("age") == "forty"
     page = page.submit({"age": "130"})
     assert page.error_summary() == [("#age", "Age must be 120 or less")]
-    rows = browser.get("/q/age").submit({"age": "41"}).submit({}).summary_rows()
+    # Age, then how it was found (left blank), then the safety factors (none).
+    rows = browser.get("/q/age").submit({"age": "41"}).submit({}).submit({}).summary_rows()
     assert rows["Situation"] == "A symptom or a finding is being looked into"
     assert rows["Body area"] == "Breast"
 

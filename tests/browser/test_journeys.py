@@ -128,6 +128,8 @@ def test_journey_c_after_treatment_with_javascript_off(no_js_page, requests):
     press_continue(page)
     page.get_by_label("How old are you?").fill("60")
     press_continue(page)
+    page.get_by_label("Regular check-ups, nothing new").check()
+    press_continue(page)
     page.get_by_label("None of these").check()
     press_continue(page)
     assert path_of(page) == "/check"

@@ -108,7 +108,7 @@ class Option:
     # For a safety factor: the note topic its cautions carry ("pregnant" -> "pregnancy").
     topic: str | None = None
     # Hints that fit one answer to the question's `hint_by` question better ("breast": "...").
-    hints: Mapping[str, str] = field(default_factory=dict)
+    hints: Mapping[str, str] = field(default_factory=dict, compare=False)  # unhashable, so not compared
 
 
 @dataclass(frozen=True)
