@@ -125,10 +125,18 @@ GOOD = [
         set(),
     ),
     (
-        "screening breast 35 higher risk",
-        {"situation": "screening", "site": "breast", "age": 35, "risk": "higher"},
+        "screening breast 35 very high risk",
+        {"situation": "screening", "site": "breast", "age": 35, "risk": "very_high"},
         {"breast_mri": C, "mammogram": C},
         [],
+        set(),
+    ),
+    (
+        # Family history alone (higher, not very high) keeps the average-risk ages: no MRI before 40.
+        "screening breast 35 higher risk",
+        {"situation": "screening", "site": "breast", "age": 35, "risk": "higher"},
+        {},
+        ["breast_mri", "mammogram"],
         set(),
     ),
     (
@@ -256,11 +264,30 @@ def test_a_factor_adds_its_cautions_and_never_removes_a_test(client, factors, to
     base = {"situation": "staging", "site": "lung", "age": 60}
     plain = evaluate(client, base).get_json()
     data = evaluate(client, base | {"factors": factors}).get_json()
-    assert [(t["id"], t["level"]) for t in data["tests"]] == [(t["id"], t["level"]) for t in plain["tests"]]
-    assert all(t["cautions"] == [] for t in plain["tests"])
+    usual = {t["id"]: t["level"] for t in plain["tests"]}
+    assert usual.keys() <= {t["id"] for t in data["tests"]}
+    for test in data["tests"]:
+        # A level differs from the usual one only where the entry says which factor changed it.
+        assert test["usual_level"] == usual.get(test["id"])
+        assert (test["level"] != test["usual_level"]) == bool(test["changed_by"])
+    assert all(t["cautions"] == [] and t["changed_by"] == [] for t in plain["tests"])
     topics = {c["topic"] for t in data["tests"] for c in t["cautions"]}
     assert topics == {topic}
     assert all(c["text"] for t in data["tests"] for c in t["cautions"])
+
+
+def test_pregnancy_changes_the_tracer_scan_and_says_so(client):
+    answers = {"situation": "staging", "site": "lung", "age": 30, "factors": ["pregnant"]}
+    tests = {t["id"]: t for t in evaluate(client, answers).get_json()["tests"]}
+    pet = tests["pet_ct"]
+    assert (pet["level"], pet["usual_level"], pet["changed_by"]) == (
+        "not_usually_used",
+        "commonly_used",
+        ["pregnant"],
+    )
+    assert "pregnancy" in pet["why"].lower()
+    assert pet["usual_why"] and pet["usual_why"] != pet["why"]
+    assert tests["ct"]["level"] == "sometimes_used"
 
 
 def test_pregnancy_caution_lands_on_the_mammogram(client):

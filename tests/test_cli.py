@@ -63,6 +63,14 @@ def test_explain_prints_the_result_and_the_trace(runner):
     assert re.search(r"^\s+factor-pregnant\s+because factors includes pregnant$", result.output, re.M)
 
 
+def test_explain_says_which_factor_changed_a_level(runner):
+    result = runner.invoke(args=["rules", "explain", "situation=staging", "site=lung", "factors=pregnant"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^\s+not_usually_used\s+pet_ct\s", result.output, re.M)
+    assert "changed by pregnant; usually commonly_used" in result.output
+    assert "changed by pregnant; usually not listed" in result.output  # ultrasound, brought forward
+
+
 def test_explain_names_ignored_answers(runner):
     result = runner.invoke(args=["rules", "explain", "situation=staging", "site=lung", "smoking=current"])
     assert result.exit_code == 0

@@ -104,7 +104,7 @@ def test_questions_to_ask_come_from_the_result(browser):
 def test_sources_and_review_dates_are_shown(browser):
     page = results(browser, SCREENING_BREAST)
     sources = page.section("Sources and review dates")
-    assert "Last reviewed 28 November 2026" in sources
+    assert "Last reviewed 1 December 2026" in sources  # the mammogram card was reviewed then
     assert "Next review due" in sources
     assert "American Cancer Society" in sources
 
@@ -134,3 +134,25 @@ def test_results_without_answers_go_to_the_first_question(browser):
     assert browser.get("/results").url == "/q/situation"
     browser.get("/start?situation=staging")
     assert browser.get("/results").url == "/q/site"
+
+
+def test_a_level_changed_by_a_safety_factor_says_so_on_its_card(browser):
+    page = results(browser, "/start?situation=staging&site=lung&age=30&factors=pregnant")
+    not_usual = page.section("Not usually used for this")
+    assert "FDG PET/CT scan" in not_usual
+    assert (
+        "Usually: commonly used. Because you said “I am or might be pregnant”: not usually used for this."
+        in not_usual
+    )
+    assert "Why it is usually used here:" in not_usual
+    # A test a factor brought forward says it is not usually on the list.
+    assert "Not usually on this list. Because you said “I am or might be pregnant”: sometimes used." in (
+        page.section("Sometimes used")
+    )
+    assert "What you said about your safety changed how often some tests are used" in page.section("In short")
+
+
+def test_without_a_factor_no_card_claims_a_change(browser):
+    page = results(browser, STAGING_LUNG.replace("factors=implant&factors=kidney", "factors="))
+    assert "Because you said “" not in page.text
+    assert "changed how often" not in page.text

@@ -39,10 +39,16 @@ SITUATIONS = [
         ["mammogram", "breast_mri"],
     ),
     (
-        "ACS: higher risk means a yearly breast MRI and mammogram, typically from 30",
-        dict(situation="screening", site="breast", age=35, risk="higher"),
+        "ACS: very high risk (BRCA, chest radiation, 20%+ lifetime risk) means a yearly breast MRI and mammogram, typically from 30",
+        dict(situation="screening", site="breast", age=35, risk="very_high"),
         {"breast_mri": C, "mammogram": C},
         [],
+    ),
+    (
+        "ACS: family history alone keeps the average-risk mammogram plan; MRI not commonly used",
+        dict(situation="screening", site="breast", age=50, risk="higher"),
+        {"mammogram": C, "breast_mri": S},
+        ["breast_mri"],
     ),
     (
         "ACS 2023: yearly low-dose CT at 50-80 with 20+ pack-years for people who smoke",
@@ -87,9 +93,15 @@ SITUATIONS = [
         ["ct_colonography"],
     ),
     (
-        "ACR: imaging is not the usual screening test for high-risk colorectal groups",
-        dict(situation="screening", site="colorectal", age=50, risk="higher"),
+        "ACR: imaging is not the usual screening test for high-risk colorectal groups (Lynch, UC, Crohn's)",
+        dict(situation="screening", site="colorectal", age=50, risk="very_high"),
         {"ct_colonography": N},
+        ["ct_colonography"],
+    ),
+    (
+        "ACR: CT colonography fits moderate (family history) risk; USMSTF: colonoscopy is the main test",
+        dict(situation="screening", site="colorectal", age=50, risk="higher"),
+        {"ct_colonography": S},
         ["ct_colonography"],
     ),
     (

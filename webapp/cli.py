@@ -97,6 +97,9 @@ def explain_command(answers: tuple[str, ...]) -> None:
     for t in result.tests or ():
         click.echo(f"  {t.level:17} {t.id:16} {t.why}")
         click.echo(f"  {'':17} {'':16} from: {', '.join(t.rules)}")
+        if t.changed:
+            usual = t.usual_level or "not listed"
+            click.echo(f"  {'':17} {'':16} changed by {', '.join(t.changed_by)}; usually {usual}")
         for c in t.cautions:
             click.echo(f"  {'':17} {'':16} caution ({c.topic}): {c.text}")
     if not result.tests:
