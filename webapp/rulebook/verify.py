@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .load import FACTORS_QUESTION
 from .model import LEVELS, AnswerValue, Rule, Rulebook
 from .texts import Text, directive_phrase, patient_texts
 
@@ -149,8 +150,23 @@ def describe_answers(rulebook: Rulebook, answers: dict[str, AnswerValue]) -> str
     return " ".join(parts)
 
 
+@dataclass
+class _Base:
+    """What the rules that ignore the safety factors give for one set of the other answers."""
+
+    key: tuple
+    levels: dict[str, dict[str, list[str]]]
+    usual: dict[str, str]
+    topics: set[str]
+    factor_rules: list[Rule]  # the candidate rules that do look at the factors
+
+
 class _Walker:
-    """Collects what the walk sees, grouping repeated findings so reports stay short."""
+    """Collects what the walk sees, grouping repeated findings so reports stay short.
+
+    The walk tries every set of safety factors for each set of the other answers, one after
+    another; rules that ignore the factors are worked out once for all of those sets.
+    """
 
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
@@ -162,6 +178,10 @@ class _Walker:
         # (rule id, test id) of the factor changes that changed a level for some answers.
         self.effective: set[tuple[str, str]] = set()
         self.note_topic = {n.id: n.topic for n in rulebook.notes.values()}
+        self.looks_at_factors = {
+            r.id for r in rulebook.rules if any(c.question == FACTORS_QUESTION for c in r.when.conditions())
+        }
+        self.base: _Base | None = None
 
     def find(self, key: tuple, example: dict[str, AnswerValue]) -> None:
         if key in self.findings:
@@ -169,39 +189,64 @@ class _Walker:
         else:
             self.findings[key] = [1, describe_answers(self.rulebook, example)]
 
-    def visit(self, answers: dict[str, AnswerValue]) -> None:
-        self.count += 1
-        for qid, value in answers.items():
-            self.asked.add(qid)
-            if isinstance(value, frozenset):
-                self.reached.update((qid, v) for v in value)
-            else:
-                self.reached.add((qid, value))
-        fired: list[Rule] = [r for r in self.rulebook.candidate_rules(answers) if r.when.holds(answers)]
+    def reach(self, qid: str, value: AnswerValue) -> None:
+        self.asked.add(qid)
+        if isinstance(value, frozenset):
+            self.reached.update((qid, v) for v in value)
+        else:
+            self.reached.add((qid, value))
+
+    def base_for(self, answers: dict[str, AnswerValue]) -> _Base:
+        """The part of the result that does not depend on the factors (kept from the last visit)."""
+        key = tuple(item for item in answers.items() if item[0] != FACTORS_QUESTION)
+        if self.base is not None and self.base.key == key:
+            return self.base
+        for qid, value in key:
+            self.reach(qid, value)
         levels: dict[str, dict[str, list[str]]] = {}
-        topics = set()
-        for rule in fired:
+        topics: set[str] = set()
+        factor_rules = []
+        for rule in self.rulebook.candidate_rules(answers):
+            if rule.id in self.looks_at_factors:
+                factor_rules.append(rule)
+                continue
+            if not rule.when.holds(answers):
+                continue
             self.fired[rule.id] += 1
             for added in rule.tests:
                 levels.setdefault(added.id, {}).setdefault(added.level, []).append(rule.id)
             topics.update(self.note_topic[n] for n in rule.notes)
         # The usual level of each test: the more common one, as evaluate resolves a conflict.
         usual = {test_id: min(by_level, key=LEVELS.index) for test_id, by_level in levels.items()}
+        self.base = _Base(key, levels, usual, topics, factor_rules)
+        return self.base
+
+    def visit(self, answers: dict[str, AnswerValue]) -> None:
+        self.count += 1
+        base = self.base_for(answers)
+        if FACTORS_QUESTION in answers:
+            self.reach(FACTORS_QUESTION, answers[FACTORS_QUESTION])
+        topics = base.topics
         changes: dict[str, dict[str, list[str]]] = {}
-        for rule in fired:
+        for rule in base.factor_rules:
+            if not rule.when.holds(answers):
+                continue
+            self.fired[rule.id] += 1
+            if rule.notes:
+                topics = topics | {self.note_topic[n] for n in rule.notes}
             for change in rule.changes:
-                level = usual.get(change.id)
+                level = base.usual.get(change.id)
                 if change.applies(level):
                     changes.setdefault(change.id, {}).setdefault(change.level, []).append(rule.id)
                     if change.level != level:
                         self.effective.add((rule.id, change.id))
         group = tuple(answers.get(q) for q in self.rulebook.index_questions)
-        if not levels and not changes and GAP_TOPIC not in topics:
+        if not base.levels and not changes and GAP_TOPIC not in topics:
             self.find(("gap", group), answers)
         for topic in REQUIRED_TOPICS:
             if topic not in topics:
                 self.find(("missing", topic, group), answers)
-        for kind, found in (("conflict", levels), ("change conflict", changes)):
+        for kind, found in (("conflict", base.levels), ("change conflict", changes)):
             for test_id, by_level in found.items():
                 if len(by_level) > 1:
                     pairs = tuple(sorted((lvl, tuple(ids)) for lvl, ids in by_level.items()))
