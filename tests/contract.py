@@ -1,6 +1,8 @@
 """The public ids of ../shared/CONTRACT.md: links and programs depend on them.
 
-They may grow, never shrink or change meaning; tests check the app against this copy.
+They may grow, never shrink or change meaning; tests check the app against this copy. The ten
+newer sites and the tests that come with them (ct_urography, endoscopic_ultrasound, thyroid_scan)
+join this copy with the work that adds them.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ CONTRACT_QUESTIONS = {
     "situation": {"screening", "symptoms", "biopsy", "staging", "treatment", "follow_up"},
     "site": {"breast", "lung", "colorectal", "prostate", "cervical", "lymphoma", "other"},
     "age": None,
-    "risk": {"average", "higher", "unsure"},
+    "risk": {"average", "higher", "very_high", "unsure"},
+    "found_by": {"symptom", "screening_result", "other_scan"},
+    "extent": {"early", "advanced", "unsure"},
+    "follow_up_reason": {"routine", "possible_return"},
     "smoking": {"never", "current", "former"},
     "pack_years": None,
     "years_since_quit": None,
@@ -27,6 +32,9 @@ CONTRACT_TESTS = {
     "pet_ct",
     "bone_scan",
     "guided_biopsy",
+    "psma_pet",
+    "heart_scan",
+    "bone_density",
 }
 CONTRACT_TOPICS = {
     "disclaimer",

@@ -709,3 +709,36 @@ def test_api_responses_set_no_cookie(client, method, path, kwargs):
     response = getattr(client, method)(path, **kwargs)
     assert "Set-Cookie" not in response.headers
     assert client.get_cookie("ig_session") is None
+
+
+# Answer sets that were valid before the questions grew (issue 7): links and programs still send them.
+OLD_ANSWERS = [
+    {"situation": situation, "site": site, "age": age, "factors": factors}
+    for situation in ("screening", "symptoms", "biopsy", "staging", "treatment", "follow_up")
+    for site in ("breast", "lung", "colorectal", "prostate", "cervical", "lymphoma", "other")
+    for age in (9, 50, 80)
+    for factors in ([], ["pregnant", "kidney"], ["implant", "contrast_allergy", "claustrophobia"])
+] + [
+    {"situation": "screening", "site": "breast", "age": 35, "risk": "higher"},
+    {"situation": "screening", "site": "colorectal", "age": 50, "risk": "higher"},
+    {"situation": "screening", "site": "breast", "risk": "unsure"},
+    {
+        "situation": "screening",
+        "site": "lung",
+        "age": 60,
+        "smoking": "former",
+        "pack_years": 30,
+        "years_since_quit": 5,
+    },
+]
+
+
+def test_answer_sets_from_before_the_new_questions_still_give_a_whole_result(client):
+    for answers in OLD_ANSWERS:
+        response = evaluate(client, answers)
+        assert response.status_code == 200, answers
+        data = response.get_json()
+        assert data["ignored"] == [], answers
+        topics = {n["topic"] for n in data["notes"]}
+        assert {"disclaimer", "limits"} <= topics, answers
+        assert data["tests"] or "no_imaging_screening" in topics, answers
