@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from .answers import asked_answers
 from .load import FACTORS_QUESTION
-from .model import LEVELS, TOPICS, Answers, Fired, Result, ResultTest, Rule, Rulebook
+from .model import LEVELS, TOPICS, Answers, Fired, ImagingTest, Result, ResultTest, Rule, Rulebook
 
 _LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 _TOPIC_RANK = {topic: rank for rank, topic in enumerate(TOPICS)}
@@ -56,28 +56,18 @@ def fired_rules(rulebook: Rulebook, asked: Answers) -> list[Rule]:
 
 
 def _result_test(
-    rulebook: Rulebook, test_id: str, usual: _Found | None, change: _Found | None, factors: frozenset[str]
-) -> ResultTest | None:
-    """One test of the result: its usual level, or the level a factor changed it to."""
-    test = rulebook.tests[test_id]
+    test: ImagingTest, usual: _Found | None, change: _Found | None, factors: frozenset
+) -> ResultTest:
+    """One test of the result: at its usual level, or at the level a factor changed it to."""
+    cautions = tuple(caution for factor, caution in test.cautions.items() if factor in factors)
+    usual_level = usual.level if usual else None
     usual_why = " ".join(usual.whys) if usual else ""
-    common = dict(
-        test=test,
-        cautions=tuple(caution for factor, caution in test.cautions.items() if factor in factors),
-        usual_level=usual.level if usual else None,
-        usual_why=usual_why,
-    )
-    if change is not None and (usual is None or change.level != usual.level):
-        return ResultTest(
-            level=change.level,
-            why=" ".join(change.whys),
-            rules=(*(usual.rules if usual else ()), *change.rules),
-            changed_by=tuple(change.factors),
-            **common,  # type: ignore[arg-type]
-        )
-    if usual is None:
-        return None
-    return ResultTest(level=usual.level, why=usual_why, rules=tuple(usual.rules), **common)  # type: ignore[arg-type]
+    if change is None or change.level == usual_level:
+        assert usual is not None  # a test is in the result because a rule added or changed it
+        return ResultTest(test, usual.level, usual_why, tuple(usual.rules), cautions, usual_level, usual_why)
+    rules = (*usual.rules, *change.rules) if usual else tuple(change.rules)
+    why = " ".join(change.whys)
+    return ResultTest(test, change.level, why, rules, cautions, usual_level, usual_why, tuple(change.factors))
 
 
 def evaluate(rulebook: Rulebook, answers: Answers) -> Result:
@@ -93,26 +83,26 @@ def evaluate(rulebook: Rulebook, answers: Answers) -> Result:
     note_ids: dict[str, None] = {}
     trace = []
     factors = asked.get(FACTORS_QUESTION) or frozenset()
-    fired = fired_rules(rulebook, asked)
-    for rule in fired:
+    changers = []
+    for rule in fired_rules(rulebook, asked):
         trace.append(Fired(rule.id, rule.when.description))
         for added in rule.tests:
             _add_test(found, rule, added.id, added.level, added.why)
         for note_id in rule.notes:
             note_ids[note_id] = None
+        if rule.changes:
+            changers.append(rule)
     # Factor changes come second: whether one applies depends on the test's usual level.
-    for rule in fired:
+    for rule in changers:
         for change in rule.changes:
             usual = found.get(change.id)
             if change.applies(usual.level if usual else None):
                 _add_change(changes, rule, change.id, change.level, change.why)
 
-    cautions_for = frozenset(factors)  # type: ignore[arg-type]
     tests = [
-        _result_test(rulebook, test_id, found.get(test_id), changes.get(test_id), cautions_for)
+        _result_test(rulebook.tests[test_id], found.get(test_id), changes.get(test_id), factors)  # type: ignore[arg-type]
         for test_id in found.keys() | changes.keys()
     ]
-    tests = [t for t in tests if t is not None]
     order = rulebook.test_rank
     tests.sort(key=lambda t: (_LEVEL_RANK[t.level], order[t.id]))
     notes = tuple(sorted((rulebook.notes[n] for n in note_ids), key=lambda note: _TOPIC_RANK[note.topic]))
