@@ -577,6 +577,10 @@ def test_questionnaire_lists_every_contract_question_and_option(client, spec):
     assert (by_id["age"]["min"], by_id["age"]["max"]) == (0, 120)
     assert by_id["situation"]["required"] is True
     assert by_id["risk"]["show_when"]["all"][0] == {"question": "situation", "op": "is", "value": "screening"}
+    # A program building its own form gets the hint that fits each body area.
+    assert by_id["risk"]["hint_by"] == "site"
+    very_high = next(o for o in by_id["risk"]["options"] if o["value"] == "very_high")
+    assert "BRCA" in very_high["hints"]["breast"] and "Lynch" in very_high["hints"]["colorectal"]
 
 
 def test_tests_lists_every_contract_test_and_each_has_its_own_address(client, spec):

@@ -148,7 +148,18 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
             required=[],
         ),
         "Option": _object(
-            {"value": {"type": "string"}, "label": {"type": "string"}, "hint": {"type": "string"}}
+            {
+                "value": {"type": "string"},
+                "label": {"type": "string"},
+                "hint": {"type": "string"},
+                "hints": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "Hints that fit one answer to the question's `hint_by` question better, "
+                    "keyed by that answer; `hint` for any other.",
+                },
+            },
+            required=["value", "label", "hint"],
         ),
         "Question": _object(
             {
@@ -163,6 +174,10 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
                 "max": {"type": ["integer", "null"]},
                 "unit": {"type": "string"},
                 "default": {"type": "string"},
+                "hint_by": {
+                    "type": "string",
+                    "description": "The earlier question whose answer picks hints.",
+                },
             },
             required=["id", "kind", "label", "hint", "required", "show_when"],
         ),

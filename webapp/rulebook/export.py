@@ -85,9 +85,15 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     if question.kind == "number":
         out |= {"min": question.min, "max": question.max, "unit": question.unit}
     else:
-        out["options"] = [{"value": o.value, "label": o.label, "hint": o.hint} for o in question.options]
+        out["options"] = [
+            {"value": o.value, "label": o.label, "hint": o.hint}
+            | ({"hints": dict(o.hints)} if o.hints else {})
+            for o in question.options
+        ]
     if question.default:
         out["default"] = question.default
+    if question.hint_by:
+        out["hint_by"] = question.hint_by
     return out
 
 
