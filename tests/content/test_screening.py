@@ -22,18 +22,15 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.rulebook import evaluate, parse_answers
+from webapp.rulebook import parse_answers
 
-C, S, N = "commonly_used", "sometimes_used", "not_usually_used"
+from .outcome import C, N, S, outcome
+
 BLANK = None
 
 
 def run(rulebook, **answers):
-    answers = {k: v for k, v in answers.items() if v is not None}
-    result = evaluate(rulebook, {"situation": "screening", **answers})
-    levels = {t.id: t.level for t in result.tests}
-    notes = {n.id for n in result.notes}
-    return result, levels, notes
+    return outcome(rulebook, "screening", **answers)
 
 
 # ------------------------------------------------------------------------------------ breast

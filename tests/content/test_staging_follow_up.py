@@ -24,18 +24,11 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.rulebook import asked_answers, evaluate
+from webapp.rulebook import asked_answers
 
-C, S, N = "commonly_used", "sometimes_used", "not_usually_used"
-SITES = ["breast", "lung", "colorectal", "prostate", "cervical", "lymphoma", "other"]
+from .outcome import SITES, C, N, S, outcome
 
-
-def run(rulebook, situation, **answers):
-    answers = {k: v for k, v in answers.items() if v is not None}
-    result = evaluate(rulebook, {"situation": situation, **answers})
-    levels = {t.id: t.level for t in result.tests}
-    notes = {n.id for n in result.notes}
-    return result, levels, notes
+run = outcome
 
 
 # ----------------------------------------------------------------------------------- staging

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.rulebook import evaluate
+from .outcome import SITES, C, N, S, outcome
 
-C, S, N = "commonly_used", "sometimes_used", "not_usually_used"
-SITES = ["breast", "lung", "colorectal", "prostate", "cervical", "lymphoma", "other"]
 FOUND_BY = [None, "symptom", "screening_result", "other_scan"]
 
 
 def run(rulebook, **answers):
-    answers = {k: v for k, v in answers.items() if v is not None}
-    result = evaluate(rulebook, {"situation": "symptoms", **answers})
-    levels = {t.id: t.level for t in result.tests}
-    notes = {n.id for n in result.notes}
-    return result, levels, notes
+    return outcome(rulebook, "symptoms", **answers)
 
 
 # Levels before `found_by` existed (the rule table of issue 6); a blank answer must keep them.

@@ -8,11 +8,10 @@ from __future__ import annotations
 import pytest
 
 from webapp.readability import reading_grade
-from webapp.rulebook import evaluate
 from webapp.rulebook.texts import directive_phrase, patient_texts
 
-C, S, N = "commonly_used", "sometimes_used", "not_usually_used"
-SITES = ["breast", "lung", "colorectal", "prostate", "cervical", "lymphoma", "other"]
+from .outcome import SITES, C, S, outcome
+
 NEW_TESTS = ["psma_pet", "heart_scan", "bone_density"]
 ACOG_723 = "https://pubmed.ncbi.nlm.nih.gov/28937575/"
 ACR_CONTRAST_MANUAL = "https://www.acr.org/Clinical-Resources/Contrast-Manual"
@@ -23,10 +22,7 @@ ASCO_BONE_2019 = "https://pubmed.ncbi.nlm.nih.gov/31532726/"
 
 
 def run(rulebook, **answers):
-    result = evaluate(rulebook, {"situation": "treatment", **answers})
-    levels = {t.id: t.level for t in result.tests}
-    notes = {n.id for n in result.notes}
-    return result, levels, notes
+    return outcome(rulebook, "treatment", **answers)
 
 
 # --- The new cards -------------------------------------------------------------------------------

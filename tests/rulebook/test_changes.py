@@ -18,6 +18,20 @@ CHANGE_CT = """  [[rule.change]]
 """
 
 
+def add_kidney_change(mini, level):
+    """Add a second factor rule that changes CT for kidney problems at staging."""
+    edit(
+        mini,
+        RULE,
+        '  why = "In pregnancy an ultrasound is used when it can answer the same question."\n',
+        '  why = "In pregnancy an ultrasound is used when it can answer the same question."\n\n'
+        '[[rule]]\nid = "kidney-staging"\nwhen = { all = [\n'
+        '  { question = "factors", op = "includes", value = "kidney" },\n'
+        '  { question = "situation", op = "is", value = "staging" },\n] }\n'
+        f'  [[rule.change]]\n  test = "ct"\n  level = "{level}"\n  why = "Dye may be hard on the kidneys."\n',
+    )
+
+
 def by_id(result):
     return {t.id: t for t in result.tests}
 
@@ -77,16 +91,7 @@ def test_a_factor_never_drops_a_test(mini):
 
 
 def test_disagreeing_changes_keep_the_less_common_level_and_verify_reports_them(mini):
-    edit(
-        mini,
-        RULE,
-        '  why = "In pregnancy an ultrasound is used when it can answer the same question."\n',
-        '  why = "In pregnancy an ultrasound is used when it can answer the same question."\n\n'
-        '[[rule]]\nid = "kidney-staging"\nwhen = { all = [\n'
-        '  { question = "factors", op = "includes", value = "kidney" },\n'
-        '  { question = "situation", op = "is", value = "staging" },\n] }\n'
-        '  [[rule.change]]\n  test = "ct"\n  level = "not_usually_used"\n  why = "Dye may be hard on the kidneys."\n',
-    )
+    add_kidney_change(mini, "not_usually_used")
     rulebook = load(mini)
     both = frozenset({"pregnant", "kidney"})
     ct = by_id(evaluate(rulebook, {"situation": "staging", "site": "lung", "factors": both}))["ct"]
@@ -101,16 +106,7 @@ def test_disagreeing_changes_keep_the_less_common_level_and_verify_reports_them(
 
 
 def test_agreeing_changes_name_every_factor(mini):
-    edit(
-        mini,
-        RULE,
-        '  why = "In pregnancy an ultrasound is used when it can answer the same question."\n',
-        '  why = "In pregnancy an ultrasound is used when it can answer the same question."\n\n'
-        '[[rule]]\nid = "kidney-staging"\nwhen = { all = [\n'
-        '  { question = "factors", op = "includes", value = "kidney" },\n'
-        '  { question = "situation", op = "is", value = "staging" },\n] }\n'
-        '  [[rule.change]]\n  test = "ct"\n  level = "sometimes_used"\n  why = "Dye may be hard on the kidneys."\n',
-    )
+    add_kidney_change(mini, "sometimes_used")
     rulebook = load(mini)
     both = frozenset({"pregnant", "kidney"})
     ct = by_id(evaluate(rulebook, {"situation": "staging", "site": "lung", "factors": both}))["ct"]
