@@ -35,9 +35,15 @@ def _add_test(found: dict[str, _Found], rule: Rule, test_id: str, level: str, wh
     if current is None:
         found[test_id] = _Found(level, [why], [rule.id])
         return
-    if _LEVEL_RANK[level] < _LEVEL_RANK[current.level]:
-        current.level = level
-    current.join(level, why, rule.id)
+    rank, current_rank = _LEVEL_RANK[level], _LEVEL_RANK[current.level]
+    if rank < current_rank:
+        # The reasons shown must fit the level shown: the less common level's reasons go.
+        current.level, current.whys = level, [why]
+        current.rules.append(rule.id)
+    elif rank == current_rank:
+        current.join(level, why, rule.id)
+    else:
+        current.rules.append(rule.id)
 
 
 def _add_change(changes: dict[str, _Found], rule: Rule, test_id: str, level: str, why: str) -> None:
