@@ -203,3 +203,45 @@ def test_the_version_changes_when_a_rule_file_changes(mini):
     before = load(mini).version
     edit(mini, "notes/core.toml", "This is not advice.", "This is not medical advice.")
     assert load(mini).version != before
+
+
+HINTS = (
+    '  value = "higher"\n  label = "Higher"\n  hints = { breast = "A parent had it.", liver = "Cirrhosis." }'
+)
+
+
+@pytest.mark.parametrize(
+    ("hint_by", "message"),
+    [
+        ("", "question 'risk': option 'higher' has 'hints' but the question has no 'hint_by'"),
+        (
+            'hint_by = "site"\n',
+            "question 'risk': option 'higher' has a hint for 'liver', not an option of 'site'",
+        ),
+        (
+            'hint_by = "smoking"\n',
+            "question 'risk': 'hint_by' is 'smoking', which is not an earlier one-choice question",
+        ),
+    ],
+    ids=["hints without hint_by", "a hint for no such answer", "hint_by names no earlier question"],
+)
+def test_per_answer_hints_are_checked(mini, hint_by, message):
+    edit(mini, "questions.toml", '  value = "higher"\n  label = "Higher"', HINTS)
+    edit(mini, "questions.toml", 'short = "Risk"\n', 'short = "Risk"\n' + hint_by)
+    with pytest.raises(RulebookError) as caught:
+        load(mini)
+    assert message in [str(p).split(": ", 1)[1] for p in caught.value.problems]
+
+
+def test_a_hint_follows_the_answer_it_is_keyed_by(mini):
+    edit(
+        mini,
+        "questions.toml",
+        '  value = "higher"\n  label = "Higher"',
+        HINTS.replace(', liver = "Cirrhosis."', ""),
+    )
+    edit(mini, "questions.toml", 'short = "Risk"\n', 'short = "Risk"\nhint_by = "site"\n')
+    risk = load(mini).question("risk")
+    assert [o.hint for o in risk.options_for({"site": "breast"})] == ["", "A parent had it."]
+    assert [o.hint for o in risk.options_for({"site": "lung"})] == ["", ""]
+    assert [o.hint for o in risk.options_for({})] == ["", ""]
