@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .rulebook import FACTORS_QUESTION, Result, Rulebook
-from .rulebook.model import LEVELS, Condition, Note, Provenance, Question, ResultTest
+from .rulebook.model import LEVELS, Condition, Note, Option, Provenance, Question, ResultTest
 
 MAX_QUESTIONS = 8
 REVIEW_EVERY = dt.timedelta(days=365)
@@ -104,11 +104,10 @@ def reasons(rulebook: Rulebook, rule_id: str) -> tuple[str, ...]:
     return words
 
 
-def _factor_labels(rulebook: Rulebook, by: str = "topic") -> dict[str, str]:
-    """The words of each safety factor, keyed by its caution topic or by its value."""
+def _factor_options(rulebook: Rulebook) -> tuple[Option, ...]:
+    """The safety factors a person can tick, with their words."""
     question = rulebook.question(FACTORS_QUESTION)
-    options = question.options if question else ()
-    return {(o.topic or o.value) if by == "topic" else o.value: o.label for o in options}
+    return question.options if question else ()
 
 
 def _questions(result: Result) -> list[str]:
@@ -133,8 +132,9 @@ def _provenances(rulebook: Rulebook, result: Result) -> list[Provenance]:
 
 def build(rulebook: Rulebook, result: Result) -> ResultsView:
     """Work out the results page from a result."""
-    labels = _factor_labels(rulebook)
-    factor_words = _factor_labels(rulebook, by="value")
+    factors = _factor_options(rulebook)
+    labels = {o.topic or o.value: o.label for o in factors}  # by the topic their cautions carry
+    factor_words = {o.value: o.label for o in factors}
     groups = []
     for level in LEVELS:
         cards = [

@@ -512,8 +512,7 @@ class _Loader:
             factors = tuple(
                 str(c.value) for c in when.all if c.question == FACTORS_QUESTION and c.op == "includes"
             )
-            looks_at_factors = any(c.question == FACTORS_QUESTION for c in when.conditions())
-            if added and looks_at_factors:
+            if added and when.looks_at(FACTORS_QUESTION):
                 entry.problem(
                     f"adds tests but its 'when' looks at '{FACTORS_QUESTION}'; a safety factor may only "
                     "change a level, with [[rule.change]], so that the change is never silent"

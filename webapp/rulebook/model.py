@@ -85,6 +85,10 @@ class When:
         """Every condition in the group."""
         return self.all + self.any
 
+    def looks_at(self, question_id: str) -> bool:
+        """Whether any condition in the group is about this question."""
+        return any(c.question == question_id for c in self.conditions())
+
     @cached_property
     def description(self) -> str:
         """Say the whole group in words (worked out once, used by every trace)."""

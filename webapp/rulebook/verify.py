@@ -178,9 +178,7 @@ class _Walker:
         # (rule id, test id) of the factor changes that changed a level for some answers.
         self.effective: set[tuple[str, str]] = set()
         self.note_topic = {n.id: n.topic for n in rulebook.notes.values()}
-        self.looks_at_factors = {
-            r.id for r in rulebook.rules if any(c.question == FACTORS_QUESTION for c in r.when.conditions())
-        }
+        self.looks_at_factors = {r.id for r in rulebook.rules if r.when.looks_at(FACTORS_QUESTION)}
         self.base: _Base | None = None
 
     def find(self, key: tuple, example: dict[str, AnswerValue]) -> None:
