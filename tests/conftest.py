@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from webapp import create_app
-from webapp.db import db
 from webapp.rulebook import Rulebook, load
+from webapp.storage.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp import create_app
-from webapp.db import db
+from webapp.storage.db import db
 
 BACKENDS = ("sqlite", "postgresql")
 # A PostgreSQL that cannot answer: nothing listens on port 1, and the driver gives up after a second.

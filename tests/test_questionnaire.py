@@ -121,7 +121,7 @@ def test_a_complete_prefilled_link_lands_on_the_answers_check(browser):
     page = browser.get("/start?situation=staging&site=lung&age=60&factors=implant&factors=kidney")
     assert page.url == "/check"
     assert page.summary_rows()["Things to tell the care team"] == (
-        "I have a pacemaker, another implanted device, or metal in my body; I have kidney problems"
+        "I have a pacemaker, another implanted device, or metal in my body\nI have kidney problems"
     )
 
 

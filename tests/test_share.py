@@ -28,12 +28,13 @@ from flask import Flask
 from sqlalchemy import create_engine, inspect, select, text, update
 from werkzeug.serving import make_server
 
-from webapp import create_app, share
-from webapp.db import db
+from webapp import create_app
 from webapp.logs import RedactTokens
-from webapp.models import SavedResult
-from webapp.saving import new_token, save, utcnow
+from webapp.storage.db import db
+from webapp.storage.models import SavedResult
+from webapp.storage.saving import new_token, save, utcnow
 from webapp.templating import long_date
+from webapp.views import share
 
 from .db import BACKENDS, UNREACHABLE_POSTGRESQL, close, database_app, postgresql_schema
 from .webtools import Browser, Page
@@ -463,7 +464,7 @@ def test_an_error_on_a_link_is_logged_without_its_token(sqlite_app, caplog, monk
     def broken(_token):
         raise RuntimeError("something broke")
 
-    monkeypatch.setattr("webapp.saving.find", broken)
+    monkeypatch.setattr("webapp.storage.saving.find", broken)
     token = new_token()
     response = sqlite_app.test_client().get(f"/saved/{token}")
     assert response.status_code == 500
@@ -499,7 +500,7 @@ def test_saving_sweeps_expired_results_on_its_own_from_time_to_time(browser, app
 
 def test_the_first_save_after_start_sweeps_even_on_a_young_machine(sqlite_app, monkeypatch):
     # time.monotonic() counts from boot; a machine up for a minute must not wait an hour to sweep.
-    fresh = importlib.util.module_from_spec(importlib.util.find_spec("webapp.share"))
+    fresh = importlib.util.module_from_spec(importlib.util.find_spec("webapp.views.share"))
     fresh.__spec__.loader.exec_module(fresh)  # the module as a new process starts with it
     monkeypatch.setattr(share, "_last_purge", fresh._last_purge)
     monkeypatch.setattr(share.time, "monotonic", lambda: 60.0)

@@ -103,12 +103,16 @@ class Page:
         ]
 
     def summary_rows(self) -> dict[str, str]:
+        """Each answer row's key and value; the items of a list answer come one per line."""
         rows = re.findall(
             r'<dt class="ig-summary-list__key">(.*?)</dt>\s*<dd class="ig-summary-list__value">(.*?)</dd>',
             self.html,
             re.S,
         )
-        return {strip_tags(k): strip_tags(v) for k, v in rows}
+        return {
+            strip_tags(k): "\n".join(strip_tags(item) for item in re.split(r"</li>\s*<li>", v))
+            for k, v in rows
+        }
 
     def region(self, heading: str) -> str:
         match = re.search(r'<div class="ig-notice"[^>]*>(.*?)</div>', self.html, re.S)

@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import Flask
 
-from . import cli, db, errors, logs, security, templating
+from . import cli, errors, logs, security, templating, views
 from .config import ROOT, Defaults
 from .rulebook import RulebookError, load
 from .startup import BrokenRules
+from .storage import db
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -38,15 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     db.init_app(app)
     templating.init_app(app)
-    register_blueprints(app)
+    views.register(app)
     errors.init_app(app)
     cli.register(app)
     return app
-
-
-def register_blueprints(app: Flask) -> None:
-    """Attach one blueprint per area of the site."""
-    from . import api, health, library, pages, questionnaire, results, share
-
-    for module in (pages, questionnaire, results, share, library, api, health):
-        app.register_blueprint(module.bp)

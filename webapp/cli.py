@@ -120,7 +120,7 @@ def _show(value: object) -> str:
 @with_appcontext
 def purge_command() -> None:
     """Delete every saved result that has expired (the app also does this on its own)."""
-    from .saving import purge
+    from .storage.saving import purge
 
     click.echo(f"Deleted {purge()} expired saved result(s).")
 

@@ -1,9 +1,13 @@
-"""Which question comes next: the order of steps, worked out from the rules and the answers."""
+"""Which page comes next: the order of steps, worked out from the rules and the answers."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from flask import redirect, url_for
+from werkzeug import Response
+
+from . import current
 from .rulebook import Rulebook, questions_asked
 from .rulebook.model import AnswerValue, Question
 
@@ -44,3 +48,40 @@ def position(rulebook: Rulebook, answers: Answers, question_id: str) -> tuple[in
 def is_complete(rulebook: Rulebook, answers: Answers, seen: Sequence[str]) -> bool:
     """True when every question that applies has been passed and the required ones answered."""
     return first_unseen(rulebook, answers, seen) is None
+
+
+def next_page(answers: dict[str, AnswerValue], seen: list[str], change: bool = False) -> Response:
+    """Go to the first question not yet passed, or to the answers check when none is left.
+
+    While changing an answer from the check page, a new follow-up keeps the change mode, so the
+    person returns to the check page after it.
+    """
+    question = first_unseen(current.rulebook(), answers, seen)
+    if question is None:
+        return redirect(url_for("questionnaire.check"))
+    return redirect(url_for("questionnaire.step", question_id=question.id, change="1" if change else None))
+
+
+def describe_answer(question: Question, answer: AnswerValue | None) -> str | list[str]:
+    """Say an answer in words; the labels of a set of choices come as a list, one per line."""
+    if answer is None:
+        return "Not answered"
+    if isinstance(answer, frozenset):
+        return [o.label for o in question.options if o.value in answer] or "None of these"
+    if question.kind == "number":
+        return f"{answer} {question.unit}".strip()
+    option = question.option(str(answer))
+    return option.label if option else str(answer)
+
+
+def answer_rows(answers: dict[str, AnswerValue]) -> list[dict[str, str | list[str]]]:
+    """One row per question that applies: its short name, the answer in words, and the change link."""
+    return [
+        {
+            "id": q.id,
+            "key": q.short,
+            "value": describe_answer(q, answers.get(q.id)),
+            "change": url_for("questionnaire.step", question_id=q.id, change="1"),
+        }
+        for q in applicable(current.rulebook(), answers)
+    ]

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, request, url_for
 
 from . import glossary, labels
-from .rulebook import Rulebook
+from .current import rulebook
 
 NAV_LINKS = (
     ("questionnaire.begin", "Start"),
@@ -18,11 +18,6 @@ NAV_LINKS = (
     ("pages.glossary", "Words explained"),
     ("pages.about", "About this guide"),
 )
-
-
-def rulebook() -> Rulebook:
-    """The rulebook loaded at start-up."""
-    return current_app.extensions["rulebook"]
 
 
 SOURCE_NAMES = {

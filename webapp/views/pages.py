@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from .templating import rulebook
+from ..current import rulebook
 
 bp = Blueprint("pages", __name__)
 

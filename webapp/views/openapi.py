@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .rulebook import Rulebook
-from .rulebook.conditions import OPERATORS
-from .rulebook.export import when_to_dict
-from .rulebook.load import FACTORS_QUESTION
-from .rulebook.model import CONTRAST_USES, LEVELS, QUESTION_KINDS, RADIATION_BANDS, TOPICS, USES, Question
+from ..rulebook import Rulebook
+from ..rulebook.conditions import OPERATORS
+from ..rulebook.export import when_to_dict
+from ..rulebook.load import FACTORS_QUESTION
+from ..rulebook.model import CONTRAST_USES, LEVELS, QUESTION_KINDS, RADIATION_BANDS, TOPICS, USES, Question
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1"

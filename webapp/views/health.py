@@ -6,7 +6,7 @@ from flask import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .db import db
+from ..storage.db import db
 
 bp = Blueprint("health", __name__)
 

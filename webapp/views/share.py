@@ -14,11 +14,11 @@ from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug import Response
 
-from . import journey, results, saving, session_answers
-from .db import db
-from .models import SavedResult
-from .questionnaire import next_page
-from .templating import rulebook
+from .. import journey, result_html, session_answers
+from ..current import rulebook
+from ..storage import saving
+from ..storage.db import db
+from ..storage.models import SavedResult
 
 bp = Blueprint("share", __name__)
 log = logging.getLogger(__name__)
@@ -93,11 +93,11 @@ def create():
     book = rulebook()
     answers = session_answers.load_answers(book)
     if not journey.is_complete(book, answers, session_answers.load_seen()):
-        return next_page(answers, session_answers.load_seen())
+        return journey.next_page(answers, session_answers.load_seen())
     token = request.form.get("save_token", "")
     if not saving.is_token(token):
         abort(400)
-    html = str(results.body(answers, "snapshot"))
+    html = str(result_html.body(answers, "snapshot"))
     stored = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in answers.items()}
     lifetime = dt.timedelta(days=current_app.config["SAVED_RESULT_DAYS"])
     try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from .rulebook.model import ImagingTest, Option
-from .templating import rulebook
+from ..current import rulebook
+from ..rulebook.model import ImagingTest, Option
 
 bp = Blueprint("library", __name__)
 

@@ -9,10 +9,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..current import rulebook
+from ..rulebook import evaluate, parse_answers, question_to_dict, result_to_dict, test_to_dict
+from ..security import csrf
 from .openapi import openapi_document
-from .rulebook import evaluate, parse_answers, question_to_dict, result_to_dict, test_to_dict
-from .security import csrf
-from .templating import rulebook
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Programs call the API without a session: there is no cookie a forged request could ride on, so

@@ -5,25 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
-from . import journey, session_answers
-from .forms import answer_from, field_value, make_form
-from .rulebook import parse_answers
-from .rulebook.model import AnswerValue, Question
-from .templating import rulebook
+from .. import journey, session_answers
+from ..current import rulebook
+from ..forms import answer_from, field_value, make_form
+from ..rulebook import parse_answers
+from ..rulebook.model import AnswerValue, Question
 
 bp = Blueprint("questionnaire", __name__)
-
-
-def next_page(answers: dict[str, AnswerValue], seen: list[str], change: bool = False) -> Response:
-    """Go to the first question not yet passed, or to the answers check when none is left.
-
-    While changing an answer from the check page, a new follow-up keeps the change mode, so the
-    person returns to the check page after it.
-    """
-    question = journey.first_unseen(rulebook(), answers, seen)
-    if question is None:
-        return redirect(url_for("questionnaire.check"))
-    return redirect(url_for("questionnaire.step", question_id=question.id, change="1" if change else None))
 
 
 def _link_answers() -> dict[str, object]:
@@ -44,7 +32,7 @@ def begin() -> Response:
     """Start, or carry on; a link with answers in it fills them in first."""
     book = rulebook()
     if not request.args:
-        return next_page(session_answers.load_answers(book), session_answers.load_seen())
+        return journey.next_page(session_answers.load_answers(book), session_answers.load_seen())
     raw = _link_answers()
     answers, errors = parse_answers(book, raw)
     for key in errors:
@@ -55,7 +43,7 @@ def begin() -> Response:
             flash(f"{question.short}: “{str(raw[key])[:40]}” is not one of the answers we know.", "notice")
     seen = [q.id for q in book.questions if q.id in answers]
     session_answers.save(answers, seen)
-    return next_page(answers, seen)
+    return journey.next_page(answers, seen)
 
 
 def _render_step(question: Question, form, answers: dict[str, AnswerValue], change: bool, status: int = 200):
@@ -97,7 +85,7 @@ def step(question_id: str):
     answers = session_answers.load_answers(book)
     seen = session_answers.load_seen()
     if question.id not in {q.id for q in journey.applicable(book, answers)}:
-        return next_page(answers, seen)
+        return journey.next_page(answers, seen)
     change = request.values.get("change") == "1"
 
     if request.method == "GET":
@@ -117,37 +105,11 @@ def step(question_id: str):
     seen.append(question.id)
     session_answers.save(answers, seen)
     if change:
-        return next_page(answers, seen, change=True)
+        return journey.next_page(answers, seen, change=True)
     _, following = journey.neighbours(book, answers, question.id)
     if following is not None:
         return redirect(url_for("questionnaire.step", question_id=following.id))
-    return next_page(answers, seen)
-
-
-def describe_answer(question: Question, answer: AnswerValue | None) -> str:
-    """Say an answer in words for the check list and the results."""
-    if answer is None:
-        return "Not answered"
-    if isinstance(answer, frozenset):
-        labels = [o.label for o in question.options if o.value in answer]
-        return "; ".join(labels) if labels else "None of these"
-    if question.kind == "number":
-        return f"{answer} {question.unit}".strip()
-    option = question.option(str(answer))
-    return option.label if option else str(answer)
-
-
-def answer_rows(answers: dict[str, AnswerValue]) -> list[dict[str, str]]:
-    """One row per question that applies: its short name, the answer in words, and the change link."""
-    return [
-        {
-            "id": q.id,
-            "key": q.short,
-            "value": describe_answer(q, answers.get(q.id)),
-            "change": url_for("questionnaire.step", question_id=q.id, change="1"),
-        }
-        for q in journey.applicable(rulebook(), answers)
-    ]
+    return journey.next_page(answers, seen)
 
 
 @bp.get("/check")
@@ -157,8 +119,8 @@ def check():
     answers = session_answers.load_answers(book)
     seen = session_answers.load_seen()
     if not journey.is_complete(book, answers, seen):
-        return next_page(answers, seen)
-    return render_template("questionnaire/check.html", rows=answer_rows(answers))
+        return journey.next_page(answers, seen)
+    return render_template("questionnaire/check.html", rows=journey.answer_rows(answers))
 
 
 @bp.post("/restart")
