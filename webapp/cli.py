@@ -11,7 +11,16 @@ from flask.cli import with_appcontext
 
 from .config import Defaults
 from .readability import reading_grade
-from .rulebook import Report, Rulebook, RulebookError, evaluate, load, parse_answers, verify
+from .rulebook import (
+    Report,
+    Rulebook,
+    RulebookError,
+    describe_answers,
+    evaluate,
+    load,
+    parse_answers,
+    verify,
+)
 from .rulebook.verify import MAX_GRADE, MAX_MEDIAN_GRADE
 
 # A plain click group, not an AppGroup: checking content needs the rule files, not a running app
@@ -90,7 +99,7 @@ def explain_command(answers: tuple[str, ...]) -> None:
                 click.echo(f"error: {key}: {message}", err=True)
         sys.exit(2)
     result = evaluate(rulebook, parsed)
-    click.echo("Answers used: " + (" ".join(f"{k}={_show(v)}" for k, v in result.answers.items()) or "none"))
+    click.echo("Answers used: " + (describe_answers(rulebook, result.answers) or "none"))
     if result.ignored:
         click.echo("Ignored (not asked for these answers): " + ", ".join(result.ignored))
     click.echo("\nTests:")
@@ -110,10 +119,6 @@ def explain_command(answers: tuple[str, ...]) -> None:
     click.echo("\nTrace (rules that fired, in order):")
     for fired in result.trace:
         click.echo(f"  {fired.rule:40} because {fired.because}")
-
-
-def _show(value: object) -> str:
-    return ",".join(sorted(value)) if isinstance(value, frozenset) else str(value)
 
 
 @click.command("purge")

@@ -133,14 +133,13 @@ def _provenances(rulebook: Rulebook, result: Result) -> list[Provenance]:
 def build(rulebook: Rulebook, result: Result) -> ResultsView:
     """Work out the results page from a result."""
     factors = _factor_options(rulebook)
-    labels = {o.topic or o.value: o.label for o in factors}  # by the topic their cautions carry
     factor_words = {o.value: o.label for o in factors}
     groups = []
     for level in LEVELS:
         cards = [
             Card(
                 result=t,
-                cautions=tuple(CautionView(labels.get(c.topic, c.topic), c.text) for c in t.cautions),
+                cautions=tuple(CautionView(factor_words.get(c.factor, c.factor), c.text) for c in t.cautions),
                 because=tuple(reasons(rulebook, rule_id) for rule_id in dict.fromkeys(t.rules)),
                 changed_by=tuple(factor_words.get(f, f) for f in t.changed_by),
             )

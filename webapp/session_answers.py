@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import session
 
-from .rulebook import Rulebook, parse_answers
+from . import current
+from .rulebook import Rulebook, answers_to_dict, parse_answers
 from .rulebook.model import AnswerValue
 
 ANSWERS = "answers"
@@ -29,8 +30,8 @@ def load_seen() -> list[str]:
 
 
 def save(answers: dict[str, AnswerValue], seen: list[str]) -> None:
-    """Store answers (sets as sorted lists, so they fit in JSON) and the questions passed."""
-    session[ANSWERS] = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in answers.items()}
+    """Store answers (as JSON values) and the questions passed."""
+    session[ANSWERS] = answers_to_dict(current.rulebook(), answers)
     session[SEEN] = list(dict.fromkeys(seen))
 
 

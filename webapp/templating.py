@@ -1,4 +1,4 @@
-"""What every template can use: the rulebook, navigation, and the glossary filter."""
+"""What every template can use: navigation, static file links, and the filters."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, request, url_for
 
 from . import glossary, labels
-from .current import rulebook
 
 NAV_LINKS = (
     ("questionnaire.begin", "Start"),
@@ -75,8 +74,7 @@ def _site_links() -> dict[str, Any]:
 
 
 def _globals() -> dict[str, Any]:
-    book = rulebook()
-    return {"site": _site_links(), "rules_version": book.version, "rulebook": book}
+    return {"site": _site_links()}
 
 
 def init_app(app: Flask) -> None:

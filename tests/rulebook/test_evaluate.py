@@ -137,7 +137,9 @@ def test_the_result_has_the_public_json_shape(rulebook):
         "usual_why": "A usual screening test at this age.",
         "changed_by": [],
         "rules": ["breast-40-plus"],
-        "cautions": [{"topic": "pregnancy", "text": "The care team will want to know."}],
+        "cautions": [
+            {"factor": "pregnant", "topic": "pregnancy", "text": "The care team will want to know."}
+        ],
     }
     assert {"id", "topic", "text", "sources"} <= set(data["notes"][0])
 

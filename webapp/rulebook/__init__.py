@@ -5,7 +5,7 @@ Pure by design: standard library only, no Flask and no I/O beyond reading the ru
 
 from .answers import asked_answers, parse_answers, questions_asked
 from .evaluate import evaluate
-from .export import question_to_dict, result_to_dict, test_to_dict
+from .export import answers_to_dict, question_to_dict, result_to_dict, test_to_dict
 from .load import FACTORS_QUESTION, LoadProblem, RulebookError, load
 from .model import LEVELS, TOPICS, Result, Rulebook
 from .verify import Problem, Report, describe_answers, verify
@@ -20,6 +20,7 @@ __all__ = [
     "Result",
     "Rulebook",
     "RulebookError",
+    "answers_to_dict",
     "asked_answers",
     "describe_answers",
     "evaluate",

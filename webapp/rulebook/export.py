@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Answers, ImagingTest, Note, Question, Result, Rulebook, When
+from .model import Answers, Caution, ImagingTest, Note, Question, Result, Rulebook, When
 
 
 def answers_to_dict(rulebook: Rulebook, answers: Answers) -> dict[str, Any]:
@@ -15,6 +15,11 @@ def answers_to_dict(rulebook: Rulebook, answers: Answers) -> dict[str, Any]:
             value = answers[q.id]
             out[q.id] = [v for v in q.values if v in value] if isinstance(value, frozenset) else value
     return out
+
+
+def caution_to_dict(caution: Caution) -> dict[str, Any]:
+    """A caution with the safety factor it belongs to."""
+    return {"factor": caution.factor, "topic": caution.topic, "text": caution.text}
 
 
 def note_to_dict(note: Note) -> dict[str, Any]:
@@ -47,7 +52,7 @@ def result_to_dict(rulebook: Rulebook, result: Result) -> dict[str, Any]:
                 "usual_why": t.usual_why,
                 "changed_by": list(t.changed_by),
                 "rules": list(t.rules),
-                "cautions": [{"topic": c.topic, "text": c.text} for c in t.cautions],
+                "cautions": [caution_to_dict(c) for c in t.cautions],
             }
             for t in result.tests
         ],
@@ -116,7 +121,7 @@ def test_to_dict(test: ImagingTest) -> dict[str, Any]:
         "prepare": test.prepare,
         "shows_well": test.shows_well,
         "limits": test.limits,
-        "cautions": [{"factor": f, "topic": c.topic, "text": c.text} for f, c in test.cautions.items()],
+        "cautions": [caution_to_dict(c) for c in test.cautions.values()],
         "ask": list(test.ask),
         "sources": list(test.provenance.sources),
         "reviewed": test.provenance.reviewed.isoformat() if test.provenance.reviewed else None,

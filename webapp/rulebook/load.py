@@ -459,7 +459,7 @@ class _Loader:
                 limits=entry.text("limits"),
                 cautions=MappingProxyType(
                     {
-                        factor: Caution(topic, text.strip())
+                        factor: Caution(factor, topic, text.strip())
                         for factor, topic in factors.items()
                         if isinstance(text := cautions.get(factor), str) and text.strip()
                     }

@@ -179,6 +179,7 @@ class Contrast:
 class Caution:
     """What a test means for one safety factor the person chose."""
 
+    factor: str  # the factor option it belongs to, so every page names it the same way
     topic: str
     text: str
 

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .export import answers_to_dict
 from .load import FACTORS_QUESTION
 from .model import LEVELS, AnswerValue, Rule, Rulebook
 from .texts import Text, directive_phrase, patient_texts
@@ -139,15 +140,11 @@ def walk(rulebook: Rulebook) -> Iterator[dict[str, AnswerValue]]:
 
 def describe_answers(rulebook: Rulebook, answers: dict[str, AnswerValue]) -> str:
     """Write answers as `rules explain` takes them, so an editor can paste the line."""
-    parts = []
-    for q in rulebook.questions:
-        if q.id not in answers:
-            continue
-        value = answers[q.id]
-        if isinstance(value, frozenset):
-            value = ",".join(v for v in q.values if v in value) or "none"
-        parts.append(f"{q.id}={value}")
-    return " ".join(parts)
+    plain = answers_to_dict(rulebook, answers)
+    return " ".join(
+        f"{qid}={','.join(value) or 'none' if isinstance(value, list) else value}"
+        for qid, value in plain.items()
+    )
 
 
 @dataclass

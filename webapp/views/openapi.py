@@ -94,7 +94,13 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
     return {
         "Answers": answers_schema(rulebook),
         "EvaluateRequest": _object({"answers": _ref("Answers")}) | {"additionalProperties": True},
-        "Caution": _object({"topic": topic, "text": {"type": "string"}}),
+        "Caution": _object(
+            {
+                "factor": {"type": "string", "enum": _factor_values(rulebook)},
+                "topic": topic,
+                "text": {"type": "string"},
+            }
+        ),
         "ResultTest": _object(
             {
                 "id": {"type": "string"},
@@ -184,13 +190,6 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
         "Questionnaire": _object(
             {"rules_version": {"type": "string"}, "questions": {"type": "array", "items": _ref("Question")}}
         ),
-        "TestCaution": _object(
-            {
-                "factor": {"type": "string", "enum": _factor_values(rulebook)},
-                "topic": topic,
-                "text": {"type": "string"},
-            }
-        ),
         "Test": _object(
             {
                 "id": {"type": "string"},
@@ -213,7 +212,7 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
                 "prepare": {"type": "string"},
                 "shows_well": {"type": "string"},
                 "limits": {"type": "string"},
-                "cautions": {"type": "array", "items": _ref("TestCaution")},
+                "cautions": {"type": "array", "items": _ref("Caution")},
                 "ask": _strings(),
                 "sources": sources,
                 "reviewed": reviewed,

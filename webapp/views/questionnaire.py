@@ -62,7 +62,6 @@ def _render_step(question: Question, form, answers: dict[str, AnswerValue], chan
             "questionnaire/step.html",
             question=question,
             options=question.options_for(answers),
-            form=form,
             field=form.answer_field,
             errors=errors,
             form_errors=bool(errors),

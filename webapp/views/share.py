@@ -16,6 +16,7 @@ from werkzeug import Response
 
 from .. import journey, result_html, session_answers
 from ..current import rulebook
+from ..rulebook import answers_to_dict
 from ..storage import saving
 from ..storage.db import db
 from ..storage.models import SavedResult
@@ -98,10 +99,9 @@ def create():
     if not saving.is_token(token):
         abort(400)
     html = str(result_html.body(answers, "snapshot"))
-    stored = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in answers.items()}
     lifetime = dt.timedelta(days=current_app.config["SAVED_RESULT_DAYS"])
     try:
-        saved = saving.save(token, stored, html, book.version, lifetime)
+        saved = saving.save(token, answers_to_dict(book, answers), html, book.version, lifetime)
     except SQLAlchemyError:
         return _unavailable(token)
     _remember(saved.token_hash)
