@@ -36,6 +36,10 @@ SELECT_2_OR_3 = "Select 2 or 3 tests to compare"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
+def _popover(child: Node | str) -> bool:
+    return not isinstance(child, str) and "popover" in child.attrs
+
+
 # --- A small DOM, enough to ask questions about headings, links, forms and tables -------------
 
 
@@ -46,7 +50,8 @@ class Node:
     children: list[Node | str] = field(default_factory=list)
 
     def raw_text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.raw_text() for c in self.children)
+        """The words a person sees; explanations of hard words (popovers) open one at a time."""
+        return "".join(c if isinstance(c, str) else c.raw_text() for c in self.children if not _popover(c))
 
     def text(self) -> str:
         return re.sub(r"\s+", " ", self.raw_text()).strip()
@@ -233,18 +238,19 @@ def test_compare_shows_a_real_table(client, rulebook, query, expected):
     assert all(name in title_of(response) for name in names)
     main = main_of(response)
 
-    table = main.one("table", class_="ig-table")
+    table = main.one("table", class_="ig-table ig-compare")
     caption = table.one("caption")
-    wrap = main.one("div", class_="ig-table-wrap")
-    assert wrap.attrs["role"] == "region"
-    assert wrap.attrs["tabindex"] == "0"
-    assert wrap.attrs["aria-labelledby"] == caption.attrs["id"]
     assert all(name in caption.text() for name in names)
+    # Nothing scrolls sideways any more, so no scrolling region (and no extra tab stop) wraps it.
+    assert not main.all("div", class_="ig-table-wrap")
 
     assert [th.text() for th in table.all("th", scope="col")] == names
     rows = table.one("tbody").all("tr")
     assert [row.one("th", scope="row").text() for row in rows] == list(ROWS)
-    cells = {row.one("th").text(): [td.text() for td in row.all("td")] for row in rows}
+    # On a phone each cell is headed by its test's name (shown only there, by CSS).
+    for row in rows:
+        assert [td.one("span", class_="ig-compare__test").text() for td in row.all("td")] == names
+    cells = {row.one("th").text(): [cell_text(td) for td in row.all("td")] for row in rows}
     for column, test in enumerate(tests):
         assert cells["Time"][column] == test.time
         assert cells["What it is like"][column] == test.experience
@@ -259,10 +265,16 @@ def test_compare_shows_a_real_table(client, rulebook, query, expected):
     assert sorted(ticked) == sorted(expected)
 
 
+def cell_text(td: Node) -> str:
+    """A compare cell's words, without the test name that heads the cell on a phone."""
+    label = td.one("span", class_="ig-compare__test")
+    return Node(td.tag, td.attrs, [c for c in td.children if c is not label]).text()
+
+
 def test_compare_says_radiation_in_words(client):
     main = main_of(client.get("/tests/compare?tests=mri,ct,guided_biopsy"))
     row = next(r for r in main.one("tbody").all("tr") if r.one("th").text() == "Radiation")
-    mri, ct, biopsy = (td.text() for td in row.all("td"))
+    mri, ct, biopsy = (cell_text(td) for td in row.all("td"))
     assert mri.startswith("None")
     assert ct.startswith("1 to 10 mSv")
     assert biopsy.startswith("Varies")
@@ -350,26 +362,27 @@ def test_compare_never_fails_whatever_the_link(client, query):
 # --- Glossary ------------------------------------------------------------------------------------
 
 
-def test_glossary_words_on_a_test_page_link_to_their_explanation(client, rulebook):
+def test_glossary_words_on_a_test_page_explain_themselves_where_they_are(client, rulebook):
     main = main_of(client.get("/tests/ct_colonography"))
-    words = main.one("section", class_="ig-words")
-    assert words.one("h2").text() == "Words used on this page"
-    links = main.all("a", class_="ig-term")
-    linked = [a.attrs["href"].removeprefix("#word-") for a in links]
-    assert {"polyp", "colonoscopy", "contrast", "bowel_prep"} <= set(linked)
-    assert len(linked) == len(set(linked))  # only the first use of each word is linked
-    defined = [dt.attrs["id"].removeprefix("word-") for dt in words.all("dt")]
-    assert defined == linked  # every linked word is explained, in the order it appeared
-    for dt, dd in zip(words.all("dt"), words.all("dd"), strict=True):
-        assert dd.text() == rulebook.glossary[dt.attrs["id"].removeprefix("word-")].definition
+    words = main.all("button", class_="ig-term")
+    opened = [button.attrs["popovertarget"].removeprefix("def-") for button in words]
+    assert {"polyp", "colonoscopy", "contrast", "bowel_prep"} <= set(opened)
+    assert len(opened) == len(set(opened))  # only the first use of each word is explained
+    for term_id in opened:
+        box = main.by_id(f"def-{term_id}")
+        assert "popover" in box.attrs
+        assert rulebook.glossary[term_id].definition in re.sub(
+            r"\s+", " ", "".join(c if isinstance(c, str) else c.raw_text() for c in box.children)
+        )
+    assert not main.all("section", class_="ig-words")  # no list of words at the foot of the page
 
 
 def test_longer_glossary_forms_win(client):
     # "virtual colonoscopy" is CT colonography, not a colonoscopy; "radiation therapy" is not "radiation".
     main = main_of(client.get("/tests/ct_colonography"))
     assert any(
-        a.text() == "Virtual colonoscopy" and a.attrs["href"] == "#word-ct_colonography"
-        for a in main.all("a")
+        b.text() == "Virtual colonoscopy" and b.attrs["popovertarget"] == "def-ct_colonography"
+        for b in main.all("button", class_="ig-term")
     )
 
 

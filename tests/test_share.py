@@ -47,11 +47,11 @@ RESULT_SECTIONS = (
     "Commonly used",
     "Sometimes used",
     "Not usually used for this",
-    "Things to know",
+    "Tell your care team",
     "Questions you could ask your care team",
-    "Why am I seeing this?",
+    "Things to know",
     "Sources and review dates",
-)
+)  # "Your answers" differs on purpose (a saved result has no change links); its rows are compared
 COLUMNS = {"id", "token_hash", "answers", "snapshot", "rules_version", "created_at", "expires_at"}
 
 
@@ -169,7 +169,12 @@ def store(app: Flask, days: float) -> str:
 
 
 def sections(page: Page) -> dict[str, str]:
-    return {heading: page.section(heading) for heading in RESULT_SECTIONS if f">{heading}</h2>" in page.html}
+    """The result's sections, without the live page's own actions at its foot."""
+    return {
+        heading: page.section(heading).split(" Save or print these results")[0]
+        for heading in RESULT_SECTIONS
+        if f">{heading}</h2>" in page.html
+    }
 
 
 def has_form(page: Page, action: str) -> bool:
@@ -204,7 +209,9 @@ def test_saving_gives_a_dated_link_to_exactly_the_result_shown(browser, app, rul
     notice = saved.region("Saved results")
     assert f"made on {long_date(row['created_at'])}" in notice
     assert f"This link works until {long_date(row['expires_at'])}" in notice
-    assert f"Rules version {rulebook.version[:12]}" in notice
+    assert "Rules version" not in notice  # kept for the printed handout, not shown on screen
+    assert f"Rules version {rulebook.version[:12]}" in saved.handout
+    assert f"See these results online: localhost/saved/{saved.url.rsplit('/', 1)[1]}" in saved.handout
     assert "updated since" not in notice
 
 
@@ -461,10 +468,10 @@ def test_the_servers_request_log_never_holds_a_token(sqlite_app, caplog):
 
 
 def test_an_error_on_a_link_is_logged_without_its_token(sqlite_app, caplog, monkeypatch):
-    def broken(_token):
+    def broken(*_args):
         raise RuntimeError("something broke")
 
-    monkeypatch.setattr("webapp.storage.saving.find", broken)
+    monkeypatch.setattr("webapp.storage.saving.find_page", broken)
     token = new_token()
     response = sqlite_app.test_client().get(f"/saved/{token}")
     assert response.status_code == 500

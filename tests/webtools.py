@@ -44,8 +44,9 @@ class _Reader(HTMLParser):
 
 
 def strip_tags(html: str) -> str:
-    """Text of an HTML fragment with tags removed and spaces folded."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+    """Text of an HTML fragment with tags removed and spaces folded; inline tags split no words."""
+    inline_gone = re.sub(r"</?(?:a|strong|em|span|code|button)\b[^>]*>", "", html)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", inline_gone))).strip()
 
 
 class Page:
@@ -63,8 +64,25 @@ class Page:
         return match.group(0) if match else self.html
 
     @property
+    def screen(self) -> str:
+        """What the page shows on screen.
+
+        That is main, without the explanations of hard words (popovers a person opens one at a
+        time) and without the handout that only prints.
+        """
+        shown = self.main.split('<div class="ig-print-only">')[0]
+        return re.sub(r'<span class="ig-term__box".*?</button></span>', "", shown, flags=re.S)
+
+    @property
+    def handout(self) -> str:
+        """The printed handout's text, from a print view or the print-only part of a page."""
+        match = re.search(r'<article class="ig-handout".*?</article>', self.html, re.S)
+        assert match, f"no handout on {self.url}"
+        return strip_tags(match.group(0))
+
+    @property
     def text(self) -> str:
-        return strip_tags(self.main)
+        return strip_tags(self.screen)
 
     @property
     def title(self) -> str:
@@ -120,8 +138,9 @@ class Page:
         return strip_tags(match.group(1))
 
     def section(self, heading: str) -> str:
-        """The text from an h2 to the next h2."""
-        parts = re.split(r"<h2\b", self.main)
+        """The text from an h2 to the next h2, on screen."""
+        content = re.sub(r"<nav\b.*?</nav>", "", self.screen, flags=re.S)  # a contents list is not content
+        parts = re.split(r"<h2\b", content)
         for part in parts[1:]:
             title = re.match(r"[^>]*>(.*?)</h2>", part, re.S)
             if title and strip_tags(title.group(1)) == heading:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import cli, errors, logs, security, templating, views
+from . import assets, cli, errors, logs, security, templating, views
 from .config import ROOT, Defaults
 from .rulebook import RulebookError, load
 from .startup import BrokenRules
@@ -38,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     logs.init_app(app)
     db.init_app(app)
+    assets.init_app(app)
     templating.init_app(app)
     views.register(app)
     errors.init_app(app)

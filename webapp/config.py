@@ -28,6 +28,9 @@ class Defaults:
     # Saved results: how long a link works, and how often expired ones are swept away.
     SAVED_RESULT_DAYS = 30
     PURGE_EVERY_SECONDS = 3600
+    # Memory each worker may use to keep saved results' pages ready to send (unpacked, rendered), so
+    # a link shown again skips that work; whether the link still works is asked every time.
+    SAVED_SNAPSHOT_CACHE_BYTES = 8 * 1024 * 1024
     DATABASE_URL = ""  # empty: SQLite in instance/; else e.g. postgresql://user:pass@host/db
     # How many proxies stand in front of the app (0: none). Behind one, set 1 so links, HTTPS and
     # Secure cookies follow the X-Forwarded-* headers that proxy sets, and no one else's.

@@ -1,8 +1,9 @@
-"""Link the first use of each hard word on a page to its plain explanation on the same page.
+"""Let the first use of each hard word on a page explain itself where it stands.
 
-A plain link to an anchor works with a mouse, on a touch screen, with a keyboard and with a
-screen reader, and needs no JavaScript; the page lists the words it used under "Words used on
-this page".
+The word becomes a button that opens its explanation as a popover (the HTML `popover` attribute):
+it works with a mouse, on a touch screen, with a keyboard and with a screen reader, needs no
+JavaScript, and keeps the reader in place instead of sending them to the foot of the page. A
+browser without popovers shows the explanation inline. Every word is also on `/glossary`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from flask import current_app, g
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .rulebook.model import Term
@@ -49,18 +52,41 @@ def link_terms(text: str) -> Markup:
     found = _scanner()(escaped)
     if not found:
         return Markup(escaped)
-    seen: dict[str, Term] = g.setdefault("glossary_seen", {})
+    seen: set[str] = g.setdefault("glossary_seen", set())
     parts, at = [], 0
     for start, end, term in found:
         if term.id in seen:
             continue
-        seen[term.id] = term
-        parts += (escaped[at:start], f'<a class="ig-term" href="#word-{term.id}">{escaped[start:end]}</a>')
+        seen.add(term.id)
+        parts += (escaped[at:start], _explained(escaped[start:end], term))
         at = end
     parts.append(escaped[at:])
     return Markup("".join(parts))
 
 
-def terms_used() -> list[Term]:
-    """The glossary words linked so far on this page, in the order they first appeared."""
-    return list(g.get("glossary_seen", {}).values())
+@pass_context
+def template_filter(_context: Context, text: str) -> Markup:
+    """The `glossary` filter: link_terms, never run ahead of time.
+
+    Jinja works out a filter on a literal (`{{ "biopsy" | glossary }}`) once, when it compiles the
+    template, unless the filter asks for the context. Run then, the word would be marked as
+    explained only for the request that compiled the template, and explained twice on later pages.
+    """
+    return link_terms(text)
+
+
+def _explained(word: str, term: Term) -> str:
+    """The word as a button, and its explanation as a popover that the button opens and closes."""
+    box = f"def-{term.id}"
+    return (
+        f'<button type="button" class="ig-term" popovertarget="{box}">{word}</button>'
+        f'<span class="ig-term__box" id="{box}" popover><strong>{escape(first_upper(term.term))}:</strong> '
+        f"{escape(term.definition)} "
+        f'<button type="button" class="ig-term__close" popovertarget="{box}" popovertargetaction="hide">'
+        f'Close<span class="ig-vh"> the explanation of {escape(term.term)}</span></button></span>'
+    )
+
+
+def first_upper(text: str) -> str:
+    """Capitalise the first letter only, so "CT scan" and "mSv" keep their capitals."""
+    return text[:1].upper() + text[1:]

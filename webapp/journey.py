@@ -39,10 +39,21 @@ def neighbours(
     return (steps[at - 1] if at > 0 else None), (steps[at + 1] if at + 1 < len(steps) else None)
 
 
-def position(rulebook: Rulebook, answers: Answers, question_id: str) -> tuple[int, int]:
-    """Where this question stands among those that apply: (number, total)."""
+def position(rulebook: Rulebook, answers: Answers, question_id: str) -> tuple[int, int | None]:
+    """Where this question stands among those that apply: (number, total or None).
+
+    The total is None while this answer or a later one can still add or remove questions, so a
+    count shown once never changes as the person goes on. Earlier answers count as given: a
+    question's `show_when` only looks at questions before it, and a question that does not apply
+    now can only start to apply through an answer that is still open, which this check catches.
+    """
     ids = [q.id for q in applicable(rulebook, answers)]
-    return (ids.index(question_id) + 1 if question_id in ids else 0), len(ids)
+    if question_id not in ids:
+        return 0, None
+    at = ids.index(question_id)
+    still_open = ids[at:]
+    settled = not any(q.show_when.looks_at(open_id) for q in rulebook.questions for open_id in still_open)
+    return at + 1, (len(ids) if settled else None)
 
 
 def is_complete(rulebook: Rulebook, answers: Answers, seen: Sequence[str]) -> bool:

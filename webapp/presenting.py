@@ -4,21 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from . import labels
 from .rulebook import FACTORS_QUESTION, Result, Rulebook
-from .rulebook.model import LEVELS, Condition, Note, Option, Provenance, Question, ResultTest
+from .rulebook.model import LEVELS, Condition, Note, Provenance, Question, ResultTest
+from .sources import source_name
 
 MAX_QUESTIONS = 8
+NOT_USUALLY_USED = "not_usually_used"
+# Notes shown open under "Things to know": what is done instead of imaging, and where experts
+# differ. The rest (the full disclaimer among them, already said in a line under the heading and
+# in the footer) sit behind one "more things to know" disclosure, so the page stays short on a phone.
+FIRST_TOPICS = frozenset({"no_imaging_screening", "guideline_difference"})
 REVIEW_EVERY = dt.timedelta(days=365)
 
 
 @dataclass(frozen=True)
-class CautionView:
-    """A caution with the words the person chose, for its heading."""
+class Factor:
+    """A safety factor the person gave, with its words and its place on the page."""
 
-    factor_label: str
-    text: str
+    value: str
+    label: str  # the words the person ticked: "I have kidney problems"
+    short: str  # a few words for lists: "Kidney problems"
+
+    @property
+    def anchor(self) -> str:
+        """The id of its part of "Tell your care team"."""
+        return f"tell-{self.value}"
 
 
 @dataclass(frozen=True)
@@ -26,25 +40,97 @@ class Card:
     """One test as the results page shows it."""
 
     result: ResultTest
-    cautions: tuple[CautionView, ...]
     because: tuple[tuple[str, ...], ...]  # one list of plain reasons per rule that added the test
-    changed_by: tuple[str, ...] = ()  # the words of the safety factors that changed its level
+    changed_by: tuple[Factor, ...] = ()  # the safety factors that changed its level
+    told: tuple[Factor, ...] = ()  # the factors with a caution for this test, under "Tell your care team"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the card, for links from the summary."""
+        return f"test-{self.result.test.id}"
+
+    @property
+    def name(self) -> str:
+        """The test's name."""
+        return self.result.test.name
+
+    @property
+    def level(self) -> str:
+        """How often the test is used here."""
+        return self.result.level
+
+    @property
+    def in_use(self) -> bool:
+        """True for tests commonly or sometimes used: they get a full card, the others one line."""
+        return self.result.level != NOT_USUALLY_USED
+
+
+@dataclass(frozen=True)
+class Telling:
+    """One part of "Tell your care team": a factor, what it means in general, and per test."""
+
+    factor: Factor
+    notes: tuple[Note, ...]
+    cautions: tuple[tuple[Card, str], ...]  # (the test, what the factor means for it)
+
+    @property
+    def test_names(self) -> list[str]:
+        """The tests this factor matters for."""
+        return [card.name for card, _ in self.cautions]
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note and how it is set out: `care` (talk to your care team), `inset` (experts differ) or `plain`."""
+
+    note: Note
+    style: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source link named by its organisation."""
+
+    url: str
+    name: str
 
 
 @dataclass
 class ResultsView:
-    """Everything the results template needs, worked out in one place."""
+    """Everything the results page and the handout show, worked out in one place."""
 
-    groups: list[tuple[str, list[Card]]]
-    disclaimer: tuple[Note, ...]
-    notes: tuple[Note, ...]
+    rules_version: str
+    rows: list[dict[str, Any]]  # the answers, as the summary list shows them (journey.answer_rows)
+    cards: dict[str, list[Card]]  # tests commonly or sometimes used, by level; a level with none is left out
+    lines: list[Card]  # tests not usually used here: one line each, with their reason
+    telling: list[Telling]
+    notes: list[NoteView]  # every note but the safety factors' (those are under "Tell your care team")
     questions: list[str]
     journey: list[tuple[str, str, bool]]
-    sources: list[str]
+    sources: list[Source]
     last_reviewed: dt.date | None
     next_review: dt.date | None
-    names_by_level: dict[str, list[str]]
-    changed_names: list[str]  # tests whose level a safety factor changed
+    changed: list[Card]  # tests whose level a safety factor changed
+    contents: list[tuple[str, str]] = field(default_factory=list)  # (anchor, words) for "On this page"
+
+    @property
+    def first_notes(self) -> list[NoteView]:
+        """The notes shown open: what is done instead of imaging, and where experts differ."""
+        return [item for item in self.notes if item.note.topic in FIRST_TOPICS]
+
+    @property
+    def more_notes(self) -> list[NoteView]:
+        """The other notes, shown on request."""
+        return [item for item in self.notes if item.note.topic not in FIRST_TOPICS]
+
+    @property
+    def all_cards(self) -> list[Card]:
+        """Every test in the result, in order."""
+        return [card for cards in self.cards.values() for card in cards] + self.lines
+
+    def level_names(self, level: str) -> list[Card]:
+        """The tests at one level, for the summary."""
+        return self.lines if level == NOT_USUALLY_USED else self.cards.get(level, [])
 
 
 def _option_label(question: Question, value: object) -> str:
@@ -104,23 +190,34 @@ def reasons(rulebook: Rulebook, rule_id: str) -> tuple[str, ...]:
     return words
 
 
-def _factor_options(rulebook: Rulebook) -> tuple[Option, ...]:
-    """The safety factors a person can tick, with their words."""
+def _factors(rulebook: Rulebook, result: Result) -> list[tuple[Factor, str]]:
+    """The safety factors the person gave, in question order, each with the note topic it carries."""
     question = rulebook.question(FACTORS_QUESTION)
-    return question.options if question else ()
+    given = result.answers.get(FACTORS_QUESTION) or frozenset()
+    if question is None or not isinstance(given, frozenset):
+        return []
+    chosen = (o for o in question.options if o.value in given)
+    return [(Factor(o.value, o.label, o.short), o.topic or o.value) for o in chosen]
 
 
 def _questions(result: Result) -> list[str]:
     asks: dict[str, None] = {}
     for test in result.tests:
-        if test.level != "not_usually_used":
+        if test.level != NOT_USUALLY_USED:
             asks.update(dict.fromkeys(test.test.ask[:1]))
     for note in result.notes:
         asks.update(dict.fromkeys(note.ask[:1]))
     for test in result.tests:
-        if test.level != "not_usually_used":
+        if test.level != NOT_USUALLY_USED:
             asks.update(dict.fromkeys(test.test.ask[1:]))
-    return list(asks)[:MAX_QUESTIONS]
+    # "Will I get dye (contrast)?" adds nothing next to "Will I get dye (contrast), and how is it given?".
+    stems = [ask.rstrip("?") for ask in asks]
+    kept = [
+        ask
+        for ask, stem in zip(asks, stems, strict=True)
+        if not any(o != stem and o.startswith(stem) for o in stems)
+    ]
+    return kept[:MAX_QUESTIONS]
 
 
 def _provenances(rulebook: Rulebook, result: Result) -> list[Provenance]:
@@ -130,38 +227,72 @@ def _provenances(rulebook: Rulebook, result: Result) -> list[Provenance]:
     return found
 
 
-def build(rulebook: Rulebook, result: Result) -> ResultsView:
-    """Work out the results page from a result."""
-    factors = _factor_options(rulebook)
-    factor_words = {o.value: o.label for o in factors}
-    groups = []
-    for level in LEVELS:
-        cards = [
+def _telling(factors: list[tuple[Factor, str]], cards: list[Card], notes: tuple[Note, ...]) -> list[Telling]:
+    """Gather each factor's notes and its cautions for the tests in use, so nothing repeats per card."""
+    telling = []
+    for factor, topic in factors:
+        cautions = tuple(
+            (card, caution.text)
+            for card in cards
+            if card.in_use
+            for caution in card.result.cautions
+            if caution.factor == factor.value
+        )
+        telling.append(Telling(factor, tuple(n for n in notes if n.topic == topic), cautions))
+    return telling
+
+
+def _note_style(note: Note) -> str:
+    if note.topic == "disclaimer":
+        return "care"
+    return "inset" if note.topic == "guideline_difference" else "plain"
+
+
+def _contents(view: ResultsView) -> list[tuple[str, str]]:
+    contents = [(level, labels.LEVELS[level]) for level in view.cards]
+    if view.lines:
+        contents.append((NOT_USUALLY_USED, "Not usually used"))
+    if view.telling:
+        contents.append(("tell", "Tell your care team"))
+    contents += [("ask", "Questions to ask"), ("know", "Things to know"), ("answers", "Your answers")]
+    return [*contents, ("sources", "Sources")]
+
+
+def build(rulebook: Rulebook, result: Result, rows: list[dict[str, Any]]) -> ResultsView:
+    """Work out the results page and the handout from a result and the answers in words."""
+    factors = _factors(rulebook, result)
+    by_value = {factor.value: factor for factor, _ in factors}
+    cards: dict[str, list[Card]] = {}
+    for test in result.tests:
+        cards.setdefault(test.level, []).append(
             Card(
-                result=t,
-                cautions=tuple(CautionView(factor_words.get(c.factor, c.factor), c.text) for c in t.cautions),
-                because=tuple(reasons(rulebook, rule_id) for rule_id in dict.fromkeys(t.rules)),
-                changed_by=tuple(factor_words.get(f, f) for f in t.changed_by),
+                result=test,
+                because=tuple(reasons(rulebook, rule_id) for rule_id in dict.fromkeys(test.rules)),
+                changed_by=tuple(by_value[f] for f in test.changed_by if f in by_value),
+                told=tuple(by_value[c.factor] for c in test.cautions if c.factor in by_value),
             )
-            for t in result.by_level(level)
-        ]
-        if cards:
-            groups.append((level, cards))
+        )
+    everything = [card for level in LEVELS for card in cards.get(level, [])]
+    factor_topics = {topic for _, topic in factors}
     situation = rulebook.question("situation")
     current = result.answers.get("situation")
     journey = [(o.value, o.short, o.value == current) for o in situation.options] if situation else []
     provenances = _provenances(rulebook, result)
     dates = [p.reviewed for p in provenances if p.reviewed]
-    sources = list(dict.fromkeys(url for p in provenances for url in p.sources))
-    return ResultsView(
-        groups=groups,
-        disclaimer=tuple(n for n in result.notes if n.topic == "disclaimer"),
-        notes=tuple(n for n in result.notes if n.topic != "disclaimer"),
+    urls = dict.fromkeys(url for p in provenances for url in p.sources)
+    view = ResultsView(
+        rules_version=result.rules_version,
+        rows=rows,
+        cards={level: cards[level] for level in LEVELS if level in cards and level != NOT_USUALLY_USED},
+        lines=cards.get(NOT_USUALLY_USED, []),
+        telling=_telling(factors, everything, result.notes),
+        notes=[NoteView(n, _note_style(n)) for n in result.notes if n.topic not in factor_topics],
         questions=_questions(result),
         journey=journey,
-        sources=sources,
+        sources=[Source(url, source_name(url)) for url in urls],
         last_reviewed=max(dates) if dates else None,
         next_review=min(dates) + REVIEW_EVERY if dates else None,
-        names_by_level={level: [c.result.test.name for c in cards] for level, cards in groups},
-        changed_names=[t.test.name for t in result.tests if t.changed],
+        changed=[card for card in everything if card.result.changed],
     )
+    view.contents = _contents(view)
+    return view

@@ -29,4 +29,20 @@
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+  document.querySelectorAll("[data-ig-print-fallback]").forEach(function (words) { words.hidden = true; });
+
+  // Copy a saved link with one press where the browser allows it; the read-only field stays for
+  // everyone else. The status line tells screen reader users that it worked.
+  document.querySelectorAll("[data-ig-copy]").forEach(function (box) {
+    var field = document.getElementById(box.getAttribute("data-ig-copy"));
+    var status = box.querySelector("[role=status]");
+    if (!field || !navigator.clipboard || !window.isSecureContext) { return; }
+    box.hidden = false;
+    box.querySelector("button").addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(
+        function () { status.textContent = "Link copied"; },
+        function () { field.select(); status.textContent = "Select the link and copy it"; }
+      );
+    });
+  });
 })();

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,6 +18,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from ..conftest import make_app
+from .validity import NuChecker, start_checker
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,13 +47,21 @@ def browser_unavailable(reason: str) -> NoReturn:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the app on a free local port for the whole session; yield its base URL."""
     database = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    app = make_app(database, SECRET_KEY="browser-tests-key-0123456789")
+    with serving(make_app(database, SECRET_KEY="browser-tests-key-0123456789"), "live-server") as url:
+        yield url
+
+
+@contextmanager
+def serving(app: Any, name: str) -> Iterator[str]:
+    """Serve an app on a free local port in a thread; yield its base URL, then stop it."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -142,3 +152,11 @@ def no_js_page(no_js_context, requests) -> Iterator[Any]:
     tab = open_page(no_js_context, requests)
     yield tab
     tab.close()
+
+
+@pytest.fixture(scope="session")
+def nu_checker(tmp_path_factory) -> Iterator[NuChecker]:
+    """The Nu HTML Checker as a local service for the session; skips (fails under CI) without Java or vnu."""
+    checker = start_checker(tmp_path_factory.mktemp("vnu"))
+    yield checker
+    checker.stop()

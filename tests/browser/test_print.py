@@ -1,19 +1,25 @@
-"""Printing the results leaves out the controls and keeps every test card."""
+"""Printing gives a handout, not the page.
+
+At most two pages: the summary, the tests, what to tell the care team, questions, the date, page
+numbers and a way back online.
+"""
 
 from __future__ import annotations
 
+import io
+import re
+from urllib.parse import urlencode
+
 import pytest
+
+from webapp.config import ROOT
+from webapp.rulebook import load, questions_asked
 
 pytestmark = pytest.mark.browser
 
-STAGING = "/start?situation=staging&site=lung&age=60&factors=implant"
-CONTROLS = {
-    "navigation": ".ig-nav",
-    "buttons": ".ig-button",
-    "change links": ".ig-summary-list__actions",
-    "start over": ".ig-link-button",
-    "skip link": ".ig-skip-link",
-}
+EVERY_FACTOR = "pregnant,breastfeeding,implant,kidney,contrast_allergy,claustrophobia"
+STAGING = f"/start?situation=staging&site=lung&age=60&factors={EVERY_FACTOR}"
+MAX_PAGES = 2
 
 # Whether each element is left out of the layout: it, or a box around it, is `display: none`.
 HIDDEN = """(els) => els.map((el) => {
@@ -22,27 +28,82 @@ HIDDEN = """(els) => els.map((el) => {
 })"""
 
 
-def test_printing_hides_controls_and_keeps_the_cards(page):
+def every_situation_and_site() -> list[tuple[str, str, str]]:
+    """A complete pre-fill link for each situation and body area, with all six factors ticked."""
+    book = load(ROOT / "rules")
+    cases = []
+    for situation in book.question("situation").options:
+        for site in book.question("site").options:
+            answers: dict[str, object] = {"situation": situation.value, "site": site.value, "age": 60}
+            for _ in range(len(book.questions)):  # follow-ups can bring more follow-ups
+                for question in questions_asked(book, answers):
+                    if question.id not in answers and question.id != "factors" and question.options:
+                        answers[question.id] = question.options_for(answers)[0].value
+            query = urlencode({**answers, "factors": EVERY_FACTOR})
+            cases.append((situation.value, site.value, f"/start?{query}"))
+    return cases
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """How many pages a PDF has."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def pdf_text_pages(pdf: bytes) -> list[str]:
+    """The text of each page of a PDF."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_printing_the_results_page_prints_the_handout_alone(page):
     page.goto(STAGING)
     page.goto("/results")
-    for name, selector in CONTROLS.items():
-        assert page.locator(selector).count() > 0, f"no {name} on the results page to hide"
-    assert page.locator(".ig-nav").is_visible()
-
+    assert page.locator(".ig-handout").is_hidden()  # on screen, the page; the handout waits for print
     page.emulate_media(media="print")
-    for name, selector in CONTROLS.items():
-        hidden = page.locator(selector).evaluate_all(HIDDEN)
-        assert all(hidden), f"{name} would be printed: {hidden}"
-    cards = page.locator(".ig-card")
-    assert cards.count() >= 2
-    assert all(cards.nth(i).is_visible() for i in range(cards.count()))
-    assert page.get_by_text("Important: you said").first.is_visible()
+    assert page.locator(".ig-handout").is_visible()
+    for furniture in (".ig-header", ".ig-footer", ".ig-screen", ".ig-button", ".ig-skip-link"):
+        assert all(page.locator(furniture).evaluate_all(HIDDEN)), f"{furniture} would be printed"
 
 
-def test_the_print_view_is_a_dated_summary_without_controls(page):
+def test_the_print_view_shows_the_handout_with_a_print_button_and_a_way_back(page):
     page.goto(STAGING)
     page.goto("/results/print")
-    assert page.get_by_text("Printed summary from Imaging Guide").is_visible()
-    assert page.get_by_role("link", name="Change age").count() == 0
-    assert page.get_by_role("link", name="Printable version").count() == 0
-    assert page.locator(".ig-card").first.is_visible()
+    handout = page.locator(".ig-handout")
+    assert handout.is_visible()
+    text = handout.inner_text()
+    for words in ("Your answers:", "The tests", "Tell your care team", "Questions you could ask", "Sources:"):
+        assert words in text
+    assert page.get_by_role("button", name="Print this handout").is_visible()
+    assert page.get_by_role("link", name="Back to your results").is_visible()
+    assert page.locator(".ig-handout a, .ig-handout button").count() == 0  # paper has nothing to click
+
+
+def test_the_handout_is_at_most_two_pages_for_every_situation_and_site(page):
+    too_long = []
+    for situation, site, link in every_situation_and_site():
+        page.goto(link)
+        page.goto("/results/print")
+        assert page.locator(".ig-handout").count() == 1, f"no handout for {situation} {site}: {page.url}"
+        for paper in ("A4", "Letter"):
+            pages = pdf_page_count(page.pdf(format=paper))
+            if pages > MAX_PAGES:
+                too_long.append(f"{situation}/{site} on {paper}: {pages} pages")
+    assert not too_long, too_long
+
+
+def test_the_handout_pdf_has_page_numbers_the_date_and_the_link_back(page):
+    page.goto(STAGING)
+    page.goto("/results")
+    pages = pdf_text_pages(page.pdf(format="A4"))  # printing the page itself gives the handout
+    assert 1 <= len(pages) <= MAX_PAGES
+    for number, text in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in text
+    everything = re.sub(r"\s+", " ", " ".join(pages))
+    assert re.search(r"made on \d{1,2} [A-Z][a-z]+ 20\d\d", everything)
+    assert "See these results online: 127.0.0.1:" in everything
+    assert "Rules version" in everything
+    assert "https://www.cancer.org" not in everything  # sources by name, not by address
+    assert "Words used on this page" not in everything

@@ -6,10 +6,15 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import sys
+import threading
 import zlib
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .db import db
@@ -79,22 +84,152 @@ def find(token: str) -> SavedResult | None:
     return db.session.scalar(query)
 
 
-def snapshot_html(saved: SavedResult) -> str:
-    """The result's HTML as it was saved."""
-    return zlib.decompress(saved.snapshot).decode("utf-8")
+@dataclass(frozen=True)
+class SavedPage:
+    """A saved result as its page shows it: the row's fields, and its HTML ready to show."""
+
+    id: int
+    token_hash: str
+    answers: dict[str, Any]
+    rules_version: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    html: str
 
 
-def remove(token: str) -> bool:
-    """Delete a saved result at once; True if there was one."""
+class SnapshotCache:
+    """Saved results' HTML ready to show, by token hash, in one worker; least recently shown go first.
+
+    Bounded by the memory the HTML takes. It saves fetching, decompressing and finishing the
+    snapshot (and, for the page everyone but its owner sees, rendering it): `find_page` still asks
+    the database on every request whether the result exists and has not expired, so a deleted or
+    expired result is never shown from here, by any worker. An entry names the row it came from,
+    so a result saved again under the same token after a delete is never mistaken for the old
+    one; and only a request for the same token can reach it.
+
+    Each entry holds a few variants of one result (the snapshot finished for a link, a whole
+    page): a variant is whatever the caller's key says the HTML was made for.
+    """
+
+    VARIANTS = 8  # per result; more (many host names, say) start its entry afresh
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        # token hash -> (row id, expires at, {variant: html as text, or as the bytes to send})
+        self._entries: OrderedDict[str, tuple[int, dt.datetime, dict[str, str | bytes]]] = OrderedDict()
+        self._lock = threading.Lock()  # the development server and threaded workers share one cache
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, token_hash: object) -> bool:
+        return token_hash in self._entries
+
+    def get(self, token_hash: str, row_id: int, variant: str) -> str | bytes | None:
+        """The HTML kept for this token's row and variant, or None."""
+        with self._lock:
+            entry = self._entries.get(token_hash)
+            if entry is None or entry[0] != row_id:
+                return None
+            self._entries.move_to_end(token_hash)
+            return entry[2].get(variant)
+
+    def put(
+        self, token_hash: str, row_id: int, expires_at: dt.datetime, variant: str, html: str | bytes
+    ) -> None:
+        """Keep one variant of a row's HTML, dropping the least recently shown until it fits."""
+        cost = sys.getsizeof(html)
+        if cost > self.max_bytes:
+            return
+        with self._lock:
+            entry = self._entries.get(token_hash)
+            if entry is None or entry[0] != row_id or len(entry[2]) >= self.VARIANTS:
+                self._pop(token_hash)
+                entry = self._entries[token_hash] = (row_id, expires_at, {})
+            self._entries.move_to_end(token_hash)
+            variants = entry[2]
+            if variant in variants:
+                self.size -= sys.getsizeof(variants[variant])
+            variants[variant] = html
+            self.size += cost
+            while self.size > self.max_bytes:
+                self._pop(next(iter(self._entries)))
+
+    def drop(self, token_hash: str) -> None:
+        """Forget one token's result (deleted, expired, or not found)."""
+        with self._lock:
+            self._pop(token_hash)
+
+    def drop_expired(self, now: dt.datetime) -> None:
+        """Forget every result that has expired by now."""
+        with self._lock:
+            for token_hash in [h for h, entry in self._entries.items() if entry[1] <= now]:
+                self._pop(token_hash)
+
+    def _pop(self, token_hash: str) -> None:
+        entry = self._entries.pop(token_hash, None)
+        if entry is not None:
+            self.size -= sum(sys.getsizeof(html) for html in entry[2].values())
+
+
+# Built once, in SQLAlchemy Core: a saved link asks for its row on every request, and building a
+# query or going through the ORM's unit of work costs more than the query itself.
+_SAVED = SavedResult.__table__
+_PAGE_ROW = select(
+    _SAVED.c.id, _SAVED.c.answers, _SAVED.c.rules_version, _SAVED.c.created_at, _SAVED.c.expires_at
+).where(_SAVED.c.token_hash == bindparam("token_hash"), _SAVED.c.expires_at > bindparam("now"))
+_SNAPSHOT = select(_SAVED.c.snapshot).where(_SAVED.c.id == bindparam("row_id"))
+
+
+def _unchanged(html: str) -> str:
+    return html
+
+
+def find_page(
+    token: str, cache: SnapshotCache, variant: str = "", finish: Callable[[str], str] = _unchanged
+) -> SavedPage | None:
+    """A saved result with its HTML, unless malformed, unknown, deleted or expired.
+
+    The row is looked up every time (without its snapshot). Only when the cache does not hold it
+    yet is the snapshot fetched, decompressed and passed through `finish` (what the page adds to
+    it, the same for every request with this `variant`), and the outcome kept.
+    """
+    if not is_token(token):
+        return None
+    token_hash = hash_token(token)
+    with db.engine.connect() as connection:
+        row = connection.execute(_PAGE_ROW, {"token_hash": token_hash, "now": utcnow()}).first()
+        kept = cache.get(token_hash, row.id, variant) if row is not None else None
+        html = kept if isinstance(kept, str) else None
+        if row is not None and html is None:
+            blob = connection.execute(_SNAPSHOT, {"row_id": row.id}).scalar()
+            if blob is not None:  # None: deleted between the two queries
+                html = finish(zlib.decompress(blob).decode("utf-8"))
+                cache.put(token_hash, row.id, row.expires_at, variant, html)
+    if row is None or html is None:
+        cache.drop(token_hash)
+        return None
+    return SavedPage(row.id, token_hash, row.answers, row.rules_version, row.created_at, row.expires_at, html)
+
+
+def remove(token: str, cache: SnapshotCache | None = None) -> bool:
+    """Delete a saved result at once (and from this worker's cache); True if there was one."""
     if not is_token(token):
         return False
-    done = db.session.execute(delete(SavedResult).where(SavedResult.token_hash == hash_token(token)))
+    token_hash = hash_token(token)
+    done = db.session.execute(delete(SavedResult).where(SavedResult.token_hash == token_hash))
     db.session.commit()
+    if cache is not None:
+        cache.drop(token_hash)
     return bool(done.rowcount)
 
 
-def purge(now: dt.datetime | None = None) -> int:
-    """Delete every saved result that has expired; return how many went."""
-    done = db.session.execute(delete(SavedResult).where(SavedResult.expires_at <= (now or utcnow())))
+def purge(now: dt.datetime | None = None, cache: SnapshotCache | None = None) -> int:
+    """Delete every saved result that has expired (here and in this worker's cache); how many went."""
+    now = now or utcnow()
+    done = db.session.execute(delete(SavedResult).where(SavedResult.expires_at <= now))
     db.session.commit()
+    if cache is not None:
+        cache.drop_expired(now)
     return done.rowcount or 0

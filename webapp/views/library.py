@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from .. import assets, kept_pages
 from ..current import rulebook
+from ..rulebook import Rulebook
 from ..rulebook.model import ImagingTest, Option
 
 bp = Blueprint("library", __name__)
@@ -13,6 +15,8 @@ COMPARE_MIN, COMPARE_MAX = 2, 3
 COMPARE_ERROR = "Select 2 or 3 tests to compare"
 # A link can carry any amount of text; the message names only the first few unknown ids, cut short.
 SHOWN_UNKNOWN, SHOWN_CHARS = 3, 40
+# Rendered test pages kept per test: one per mount point (SCRIPT_NAME), and there is usually one.
+TEST_PAGES_KEPT = 4
 
 
 def _by_name() -> list[ImagingTest]:
@@ -62,15 +66,34 @@ def index() -> str:
     return render_template("library/index.html", tests=_by_name(), choices=_choices(), chosen=())
 
 
-@bp.get("/tests/<test_id>")
-def test(test_id: str) -> str:
-    """Show everything the guide says about one imaging test."""
-    imaging_test = rulebook().tests.get(test_id)
-    if imaging_test is None:
-        abort(404)
-    factors = rulebook().question("factors")
+def _render_test(book: Rulebook, imaging_test: ImagingTest) -> str:
+    factors = book.question("factors")
     factor_labels = {option.value: option.label for option in factors.options} if factors else {}
     return render_template("library/test.html", test=imaging_test, factor_labels=factor_labels)
+
+
+@bp.get("/tests/<test_id>")
+def test(test_id: str) -> Response:
+    """Show everything the guide says about one imaging test.
+
+    The page depends only on the rulebook, the test and the mount point, so each worker renders
+    it once and keeps it; a notice waiting for one visitor still reaches them alone (see
+    webapp/kept_pages.py for what a kept page may not hold).
+    """
+    book = rulebook()
+    imaging_test = book.tests.get(test_id)
+    if imaging_test is None:
+        abort(404)
+    cache = current_app.extensions.setdefault("test_pages", {})
+    key = (book.version, test_id, request.script_root, assets.table().version)
+    page = cache.get(key)
+    if page is None:
+        page, for_everyone = kept_pages.render(lambda: _render_test(book, imaging_test))
+        if for_everyone:
+            if len(cache) >= TEST_PAGES_KEPT * max(1, len(book.tests)):  # many mount points: afresh
+                cache.clear()
+            cache[key] = page
+    return kept_pages.send(page)
 
 
 @bp.get("/tests/compare")

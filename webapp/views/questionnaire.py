@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug import Response
+from werkzeug.exceptions import HTTPException
 
 from .. import journey, session_answers
 from ..current import rulebook
@@ -12,6 +15,11 @@ from ..rulebook import parse_answers
 from ..rulebook.model import AnswerValue, Question
 
 bp = Blueprint("questionnaire", __name__)
+
+# "No, go back" on the start-over page may lead only to these areas of the site (not to a saved
+# link, whose token must stay out of other links, nor to the API).
+RETURN_BLUEPRINTS = frozenset({"questionnaire", "results", "pages", "library"})
+RETURN_MAX_CHARS = 500
 
 
 def _link_answers() -> dict[str, object]:
@@ -122,8 +130,41 @@ def check():
     return render_template("questionnaire/check.html", rows=journey.answer_rows(answers))
 
 
+def safe_return(raw: str | None) -> str | None:
+    """The page of this site a `return` value names, or None if it is missing or could lead elsewhere.
+
+    Only a plain path that one of our own pages answers to is kept ("/q/age?change=1"), so the "No,
+    go back" link can never point off the site, at a script, or at a saved link's token.
+    """
+    if not raw or len(raw) > RETURN_MAX_CHARS or not raw.startswith("/") or raw.startswith("//"):
+        return None
+    if "\\" in raw or not raw.isprintable():
+        # Browsers read a backslash as a slash, so "/" and a backslash before a host name lead to
+        # that host; control characters can hide what follows them.
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc:
+        return None
+    try:
+        endpoint, _ = current_app.create_url_adapter(request).match(parts.path, method="GET")
+    except HTTPException:  # not found, not a page, or a redirect to a tidier path
+        return None
+    if endpoint.partition(".")[0] not in RETURN_BLUEPRINTS or endpoint == "questionnaire.confirm_restart":
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@bp.get("/restart")
+def confirm_restart() -> str:
+    """Ask before clearing anything: say what goes, what stays, and offer the way back."""
+    back = safe_return(request.args.get("return")) or url_for("questionnaire.begin")
+    return render_template(
+        "questionnaire/restart.html", back=back, keep_days=current_app.config["SAVED_RESULT_DAYS"]
+    )
+
+
 @bp.post("/restart")
 def restart() -> Response:
-    """Forget every answer and go back to the first question."""
+    """Forget every answer and go back to the first question; saved links are left as they are."""
     session_answers.clear()
     return redirect(url_for("questionnaire.step", question_id=rulebook().questions[0].id))

@@ -1,8 +1,9 @@
-"""The results page and its print view."""
+"""The results page and its printable handout."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
+from markupsafe import Markup
 
 from .. import journey, result_html, session_answers
 from ..current import rulebook
@@ -11,30 +12,42 @@ from ..storage import saving
 bp = Blueprint("results", __name__)
 
 
-def _render(mode: str):
+def _answers_or_next_page():
+    """The answers when every question that applies is passed, else the redirect to the next one."""
     book = rulebook()
     answers = session_answers.load_answers(book)
     seen = session_answers.load_seen()
     if not journey.is_complete(book, answers, seen):
-        return journey.next_page(answers, seen)
-    page = render_template(
-        "results/results.html",
-        body=result_html.body(answers, mode),
-        mode=mode,
-        # A fresh token per page: saving twice from one page (a double click) keeps one result.
-        save_token=saving.new_token(),
-        keep_days=current_app.config["SAVED_RESULT_DAYS"],
-    )
-    return page, 200, {"Cache-Control": "no-store"}
+        return None, journey.next_page(answers, seen)
+    return answers, None
 
 
 @bp.get("/results")
 def show():
     """Show the imaging tests for the answers given, or the next question if some are missing."""
-    return _render("live")
+    answers, redirect = _answers_or_next_page()
+    if answers is None:
+        return redirect
+    # A fresh token per page: saving twice from one page (a double click) keeps one result.
+    actions = render_template("results/_actions.html", save_token=saving.new_token())
+    top, _, rest = result_html.body(answers, "live").partition(result_html.ACTIONS)
+    page = render_template(
+        "results/results.html",
+        top=Markup(top),
+        actions=Markup(actions),
+        rest=Markup(rest),
+        handout=result_html.handout(answers, result_html.prefill_link(answers)),
+    )
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/results/print")
 def print_view():
-    """Show the same results as a clean, dated page for printing."""
-    return _render("print")
+    """Show the handout: the result on at most two printed pages, with a link back to it online."""
+    answers, redirect = _answers_or_next_page()
+    if answers is None:
+        return redirect
+    page = render_template(
+        "results/print.html", handout=result_html.handout(answers, result_html.prefill_link(answers))
+    )
+    return page, 200, {"Cache-Control": "no-store"}

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import time
-from functools import lru_cache
 
-import segno
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug import Response
 
-from .. import journey, result_html, session_answers
+from .. import assets, journey, kept_pages, result_html, session_answers
 from ..current import rulebook
+from ..qr import qr_svg
 from ..rulebook import answers_to_dict
 from ..storage import saving
 from ..storage.db import db
@@ -51,7 +49,7 @@ def _purge_now_and_then() -> None:
         return
     _last_purge = time.monotonic()
     try:
-        removed = saving.purge()
+        removed = saving.purge(cache=_snapshots())
     except SQLAlchemyError:  # the save itself worked; the next sweep will catch up
         db.session.rollback()
         log.warning("Purging expired saved results failed")
@@ -98,7 +96,8 @@ def create():
     token = request.form.get("save_token", "")
     if not saving.is_token(token):
         abort(400)
-    html = str(result_html.body(answers, "snapshot"))
+    # The snapshot holds the result as the page shows it and as the handout prints it.
+    html = result_html.snapshot(answers)
     lifetime = dt.timedelta(days=current_app.config["SAVED_RESULT_DAYS"])
     try:
         saved = saving.save(token, answers_to_dict(book, answers), html, book.version, lifetime)
@@ -109,32 +108,63 @@ def create():
     return redirect(url_for("share.show", token=token), 303)
 
 
-@lru_cache(maxsize=256)  # drawing a QR code costs milliseconds; owners reload their link page
-def qr_svg(url: str) -> Markup:
-    """A QR code of the link as inline SVG, made here (no outside service sees the link)."""
-    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
-    # Name the picture for screen readers; the link itself is printed beside it.
-    return Markup(re.sub(r"^<svg ", '<svg role="img" aria-label="QR code of the link" ', svg))
+def _snapshots() -> saving.SnapshotCache:
+    """The saved results' HTML this worker keeps, made at first use with the configured size."""
+    cache = current_app.extensions.get("saved_snapshots")
+    if cache is None:
+        cache = saving.SnapshotCache(current_app.config["SAVED_SNAPSHOT_CACHE_BYTES"])
+        current_app.extensions["saved_snapshots"] = cache
+    return cache
 
 
 @bp.get("/saved/<token>")
 def show(token: str):
-    """Show a saved result exactly as it was, or the same not-found page for any bad link."""
-    saved, page = _lookup(token)
-    if saved is None:
-        return page
-    owner = saved.token_hash in _owned()
+    """Show a saved result exactly as it was, or the same not-found page for any bad link.
+
+    Only the database's answer (does the link still work?) is fresh on every request; the page
+    itself is rendered once per worker, link and kind of visitor (its owner or not), and kept.
+    """
     link = url_for("share.show", token=token, _external=True)
-    return render_template(
-        "share/show.html",
-        saved=saved,
-        token=token,
-        snapshot=Markup(saving.snapshot_html(saved)),
-        rules_changed=saved.rules_version != rulebook().version,
-        owner=owner,
-        link=link,
-        qr=qr_svg(link) if owner else None,
-    )
+
+    def finish(html: str) -> Markup:
+        # Printing a saved result gives its handout, pointing back to this link.
+        return Markup(html.replace(result_html.LINK, result_html.link_block(link)))
+
+    try:
+        # Asks the database every time, so a delete or an expiry on any worker counts at once;
+        # the snapshot, decompressed and finished for this link, comes from this worker's cache.
+        saved = saving.find_page(token, _snapshots(), variant=link, finish=finish)
+    except SQLAlchemyError:
+        return _unavailable()
+    if saved is None:
+        return _not_found()
+    owner = saved.token_hash in _owned()
+    rules_changed = saved.rules_version != rulebook().version
+
+    def render() -> str:
+        return render_template(
+            "share/show.html",
+            saved=saved,
+            token=token,
+            snapshot=Markup(saved.html),
+            rules_changed=rules_changed,
+            owner=owner,
+            link=link,
+            qr=qr_svg(link) if owner else None,
+        )
+
+    # Kept beside the snapshot, so it goes when the result is deleted or expires. The owner's page
+    # (link, QR code, delete form) is the same for any browser that saved it; the CSRF token in
+    # its forms is filled in per request (webapp/kept_pages.py).
+    cache = _snapshots()
+    who = ("owner" if owner else "other") + (" older-rules" if rules_changed else "")
+    variant = f"page {who} {link} {assets.table().version} {dt.date.today().isoformat()}"
+    page = cache.get(saved.token_hash, saved.id, variant)
+    if not isinstance(page, bytes):
+        page, for_everyone = kept_pages.render(render)
+        if for_everyone:
+            cache.put(saved.token_hash, saved.id, saved.expires_at, variant, page)
+    return kept_pages.send(page)
 
 
 @bp.post("/saved/<token>/delete")
@@ -144,7 +174,7 @@ def remove(token: str):
     if token_hash not in _owned():
         return _not_found()
     try:
-        saving.remove(token)
+        saving.remove(token, _snapshots())
     except SQLAlchemyError:
         return _unavailable()
     _forget(token_hash)
