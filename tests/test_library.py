@@ -149,7 +149,7 @@ def test_every_contract_test_has_a_full_page(client, rulebook, test_id):
     assert test.radiation.typical in text
 
     # Every caution, under the words the person ticked in the questionnaire.
-    factors = {o.value: o.label for o in rulebook.question("factors").options}
+    factors = {o.value: o.short for o in rulebook.question("factors").options}  # as the results say them
     h3s = [h.text() for h in main.all("h3")]
     for factor, caution in test.cautions.items():
         assert factors[factor] in h3s

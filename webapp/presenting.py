@@ -190,14 +190,20 @@ def reasons(rulebook: Rulebook, rule_id: str) -> tuple[str, ...]:
     return words
 
 
+def all_factors(rulebook: Rulebook) -> dict[str, Factor]:
+    """Every safety factor by value, so each page names a factor the same way."""
+    question = rulebook.question(FACTORS_QUESTION)
+    return {o.value: Factor(o.value, o.label, o.short) for o in question.options} if question else {}
+
+
 def _factors(rulebook: Rulebook, result: Result) -> list[tuple[Factor, str]]:
     """The safety factors the person gave, in question order, each with the note topic it carries."""
     question = rulebook.question(FACTORS_QUESTION)
     given = result.answers.get(FACTORS_QUESTION) or frozenset()
     if question is None or not isinstance(given, frozenset):
         return []
-    chosen = (o for o in question.options if o.value in given)
-    return [(Factor(o.value, o.label, o.short), o.topic or o.value) for o in chosen]
+    factors = all_factors(rulebook)
+    return [(factors[o.value], o.topic or o.value) for o in question.options if o.value in given]
 
 
 def _questions(result: Result) -> list[str]:

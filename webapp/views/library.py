@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from .. import assets, kept_pages
+from .. import assets, kept_pages, presenting
 from ..current import rulebook
 from ..rulebook import Rulebook
 from ..rulebook.model import ImagingTest, Option
@@ -67,9 +67,7 @@ def index() -> str:
 
 
 def _render_test(book: Rulebook, imaging_test: ImagingTest) -> str:
-    factors = book.question("factors")
-    factor_labels = {option.value: option.label for option in factors.options} if factors else {}
-    return render_template("library/test.html", test=imaging_test, factor_labels=factor_labels)
+    return render_template("library/test.html", test=imaging_test, factors=presenting.all_factors(book))
 
 
 @bp.get("/tests/<test_id>")
