@@ -58,7 +58,7 @@ RESULTS_HEADING = "Imaging tests often used in your situation"
 JOURNEY = ("/start?situation=staging&site=lung&age=60&factors=implant,kidney", "/check")
 SAVED = "/saved/<token>"  # how the table shows a saved link; the real token stays out of the output
 SESSION_COOKIE = "ig_session"
-CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
+SAVE_FORM = re.compile(r'name="(csrf_token|save_token|save_proof)" value="([^"]*)"')
 LATER_WARMUP = 0.2  # seconds before each later turn: the app is warm, the new clients are not
 H1 = re.compile(rb"<h1[^>]*>(.*?)</h1>", re.S)
 TAG = re.compile(r"<[^>]+>")
@@ -187,13 +187,13 @@ class Visit:
 
 
 def save_result(browser: Client) -> str:
-    """Save the browser's result under a fresh token, as the results page's button does; its link."""
+    """Save the browser's result with the token its results page issued, as the button does; its link."""
     page = browser.request("GET", "/results")
-    found = CSRF.search(page.body.decode("utf-8", "replace"))
-    if page.status != 200 or found is None:
+    form = dict(SAVE_FORM.findall(page.body.decode("utf-8", "replace")))
+    if page.status != 200 or len(form) != 3:
         raise RuntimeError(f"GET /results answered {page.status} without a save form")
-    link = f"/saved/{secrets.token_urlsafe(32)}"
-    reply = browser.request("POST", "/saved", {"csrf_token": found.group(1), "save_token": link[7:]})
+    link = f"/saved/{form['save_token']}"
+    reply = browser.request("POST", "/saved", form)
     if reply.status != 303 or not reply.location.endswith(link):
         raise RuntimeError(f"POST /saved answered {reply.status}")
     return link

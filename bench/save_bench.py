@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import secrets
 import signal
 import sys
 import tempfile
@@ -44,7 +43,7 @@ from serve import Client, Reply, Server, Step, Tally, gunicorn, migrate, run_loa
 JOURNEY = ("/start?situation=staging&site=lung&age=60&factors=implant,kidney", "/check")
 HEADING = b"Imaging tests often used in your situation"
 OWNER_PART = b'id="your-link"'  # only the browser that saved a result sees its link and QR code
-CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
+FORM_FIELD = re.compile(r'name="(csrf_token|save_token|save_proof)" value="([^"]*)"')
 LOCAL_POSTGRES = "postgresql://ig:ig@127.0.0.1:5432/ig_bench"
 BENCH_DATABASE = "ig_bench"
 LINKS_PER_VIEWER = 3  # saved in each viewing thread's set-up, then viewed in turn
@@ -52,21 +51,24 @@ LINKS_PER_VIEWER = 3  # saved in each viewing thread's set-up, then viewed in tu
 BAD_LOG_LINES = ("Traceback", "database is locked", "database is unavailable", "WORKER TIMEOUT", "[ERROR]")
 
 
-def saving_browser(port: int) -> tuple[Client, str]:
-    """A browser that has answered every question, and the CSRF token its save form carries."""
+def saving_browser(port: int) -> Client:
+    """A browser that has answered every question."""
     client = Client(port)
     client.visit(JOURNEY)
+    return client
+
+
+def save(client: Client) -> tuple[Reply, str]:
+    """Open the results and press "Save and get a link", as a person does; the reply and the link.
+
+    The server saves only under a token it issued to this browser (with its proof), so each save
+    reads a fresh form from the results page: the figure is one results page plus one save.
+    """
     page = client.request("GET", "/results")
-    found = CSRF.search(page.body.decode("utf-8", "replace"))
-    if page.status != 200 or found is None:
+    form = dict(FORM_FIELD.findall(page.body.decode("utf-8", "replace")))
+    if page.status != 200 or len(form) != 3:
         raise RuntimeError(f"GET /results answered {page.status} without a save form")
-    return client, found.group(1)
-
-
-def save(client: Client, csrf: str) -> tuple[Reply, str]:
-    """Save the browser's result under a fresh token; the reply and the link it should point to."""
-    token = secrets.token_urlsafe(32)  # what the results page puts in its form (saving.new_token)
-    return client.request("POST", "/saved", {"csrf_token": csrf, "save_token": token}), f"/saved/{token}"
+    return client.request("POST", "/saved", form), f"/saved/{form['save_token']}"
 
 
 def save_problem(reply: Reply, link: str) -> str | None:
@@ -89,20 +91,20 @@ def view_problem(reply: Reply, owner: bool) -> str | None:
 
 def saves(port: int) -> Step:
     """Set up one saving browser; its step saves once more."""
-    client, csrf = saving_browser(port)
+    client = saving_browser(port)
 
     def step() -> str | None:
-        return save_problem(*save(client, csrf))
+        return save_problem(*save(client))
 
     return step
 
 
 def views(port: int, owner: bool) -> Step:
     """Save a few results in one browser; the step views the next of them as owner or as another."""
-    client, csrf = saving_browser(port)
+    client = saving_browser(port)
     links = []
     for _ in range(LINKS_PER_VIEWER):
-        reply, link = save(client, csrf)
+        reply, link = save(client)
         problem = save_problem(reply, link)
         if problem:
             raise RuntimeError(problem)
@@ -158,8 +160,8 @@ class Row:
 def check_once(port: int) -> str | None:
     """Save and view once, as a person would; say what went wrong, or None."""
     try:
-        client, csrf = saving_browser(port)
-        reply, link = save(client, csrf)
+        client = saving_browser(port)
+        reply, link = save(client)
         return save_problem(reply, link) or view_problem(client.request("GET", link), owner=True)
     except (OSError, RuntimeError) as exc:
         return f"{type(exc).__name__}: {exc}"

@@ -28,7 +28,7 @@ DOUBLE_CLICKS = 10
 TIME_LIMIT = 120.0  # seconds for all saves; the suite normally needs well under 30
 START = "/start?situation=staging&site=lung&age=60&factors=implant,kidney"
 HEADING = b"Imaging tests often used in your situation"
-FORM_FIELD = re.compile(r'name="(csrf_token|save_token)" value="([^"]*)"')
+FORM_FIELD = re.compile(r'name="(csrf_token|save_token|save_proof)" value="([^"]*)"')
 # Anything in the server's log that means a save went wrong somewhere, even if the client saw 303.
 BAD_LOG_LINES = ("Traceback", "database is locked", "database is unavailable", "WORKER TIMEOUT", "[ERROR]")
 
@@ -87,7 +87,7 @@ def results_form(client: Client) -> dict[str, str]:
     page = client.request("GET", "/results")
     assert page.status == 200, f"GET /results answered {page.status}"
     fields = dict(FORM_FIELD.findall(page.body.decode("utf-8")))
-    assert fields.keys() == {"csrf_token", "save_token"}, "the results page has no complete save form"
+    assert fields.keys() == {"csrf_token", "save_token", "save_proof"}, "the results page has no complete save form"
     return fields
 
 

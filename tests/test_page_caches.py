@@ -26,7 +26,7 @@ from .db import close, database_app
 
 SCREENING_BREAST = "/start?situation=screening&site=breast&age=50&risk=average&factors="
 STAGING_LUNG = "/start?situation=staging&site=lung&age=64&factors=implant&factors=kidney"
-FIELD = re.compile(r'name="(csrf_token|save_token)" value="([^"]*)"')
+FIELD = re.compile(r'name="(csrf_token|save_token|save_proof)" value="([^"]*)"')
 NOTICE = "Some answers in your link were left out"
 
 
@@ -54,16 +54,16 @@ def fields(html: str) -> dict[str, str]:
     return dict(FIELD.findall(html))
 
 
-def save(client, start: str = SCREENING_BREAST, token: str | None = None) -> str:
-    """Answer, open the results and press "Save and get a link"; the link."""
+def save(client, start: str = SCREENING_BREAST, again: dict[str, str] | None = None) -> str:
+    """Answer, open the results and press "Save and get a link" (or send an earlier save form again)."""
     client.get(start)
     page = client.get("/results")
     assert page.status_code == 200
-    form = fields(page.get_data(as_text=True))
-    token = token or form["save_token"]
-    answer = client.post("/saved", data={"csrf_token": form["csrf_token"], "save_token": token})
+    form = again or fields(page.get_data(as_text=True))
+    client.saved_form = form
+    answer = client.post("/saved", data=form)
     assert answer.status_code == 303
-    return f"/saved/{token}"
+    return f"/saved/{form['save_token']}"
 
 
 def cache_of(app: Flask) -> saving.SnapshotCache:
@@ -161,7 +161,7 @@ def test_a_result_saved_again_under_the_same_token_is_not_the_old_one(app):
     assert "Mammogram" in owner.get(link).get_data(as_text=True)
     csrf = fields(owner.get(link).get_data(as_text=True))["csrf_token"]
     owner.post(f"{link}/delete", data={"csrf_token": csrf})
-    again = save(owner, STAGING_LUNG, token=link.rsplit("/", 1)[1])
+    again = save(owner, STAGING_LUNG, again=owner.saved_form)  # the same form, sent again
     assert again == link
     assert "Mammogram" not in owner.get(link).get_data(as_text=True)
     assert "Mammogram" not in app.test_client().get(link).get_data(as_text=True)

@@ -337,6 +337,41 @@ def test_a_malformed_save_token_is_refused_plainly(sqlite_app):
     assert rows(sqlite_app) == []
 
 
+def test_holding_a_link_does_not_make_another_browser_its_owner(browser, stranger, app):
+    # The review's reproducer: POST /saved with an existing link's token handed back the stored row
+    # and added it to this browser's owned list, so anyone with the link could delete it.
+    _, token = save_from_results(browser)
+    form = dict(results(stranger)._form("/saved").fields)
+    for proof in ("", form["save_proof"]):  # no proof, and the proof of the stranger's own token
+        taken = stranger.client.post("/saved", data={**form, "save_token": token, "save_proof": proof})
+        assert taken.status_code == 400
+        assert "Save and get a link" in taken.get_data(as_text=True)
+    shown = stranger.get(f"/saved/{token}")
+    assert shown.status == 200 and not has_form(shown, f"/saved/{token}/delete")
+    assert (
+        stranger.client.post(f"/saved/{token}/delete", data={"csrf_token": csrf(stranger)}).status_code == 404
+    )
+    assert len(rows(app)) == 1 and browser.get(f"/saved/{token}").status == 200
+
+
+def test_a_token_the_client_chose_is_never_stored(browser, app):
+    form = dict(results(browser)._form("/saved").fields)
+    for chosen in ("A" * 43, new_token()):
+        answer = browser.client.post("/saved", data={**form, "save_token": chosen})
+        assert answer.status_code == 400
+    assert rows(app) == []
+    assert browser.get("/results").status == 200  # the answers are still there
+
+
+def test_a_proof_works_only_in_the_browser_it_was_issued_to(browser, stranger, app):
+    form = dict(results(browser)._form("/saved").fields)
+    results(stranger)
+    stolen = stranger.client.post("/saved", data={**form, "csrf_token": csrf(stranger)})
+    assert stolen.status_code == 400
+    assert rows(app) == []
+    assert browser.client.post("/saved", data=form).status_code == 303  # the owner's own form works
+
+
 def test_saving_before_answering_goes_to_the_first_question(sqlite_app):
     browser = Browser(sqlite_app.test_client())
     response = browser.client.post("/saved", data={"csrf_token": csrf(browser), "save_token": new_token()})

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from markupsafe import Markup
 
-from .. import journey, result_html, session_answers
+from .. import journey, result_html, save_tokens, session_answers
 from ..current import rulebook
-from ..storage import saving
 
 bp = Blueprint("results", __name__)
 
@@ -29,7 +28,8 @@ def show():
     if answers is None:
         return redirect
     # A fresh token per page: saving twice from one page (a double click) keeps one result.
-    actions = render_template("results/_actions.html", save_token=saving.new_token())
+    save_token, save_proof = save_tokens.issue()
+    actions = render_template("results/_actions.html", save_token=save_token, save_proof=save_proof)
     top, _, rest = result_html.body(answers, "live").partition(result_html.ACTIONS)
     page = render_template(
         "results/results.html",

@@ -6,13 +6,14 @@ import datetime as dt
 import logging
 import time
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug import Response
 
-from .. import assets, journey, kept_pages, result_html, session_answers
+from .. import assets, journey, kept_pages, result_html, save_tokens, session_answers
 from ..current import rulebook
+from ..errors import render_error
 from ..qr import qr_svg
 from ..rulebook import answers_to_dict
 from ..storage import saving
@@ -22,6 +23,10 @@ from ..storage.models import SavedResult
 bp = Blueprint("share", __name__)
 log = logging.getLogger(__name__)
 
+STALE_SAVE = (
+    "That save button could not be used",
+    "Go back to your results and press “Save and get a link” again. Your answers are still here.",
+)
 OWNED = "owned"  # the token hashes this browser saved: the proof that lets it delete them
 MAX_OWNED = 20
 # Minus infinity, not 0: time.monotonic() counts from boot, so on a machine up for less than
@@ -61,7 +66,10 @@ def _purge_now_and_then() -> None:
 def _unavailable(save_token: str = "") -> tuple[str, int]:
     db.session.rollback()
     log.warning("The database is unavailable")
-    return render_template("share/unavailable.html", save_token=save_token), 503
+    # The retry form keeps the same token (and its proof), so a retry stores one result.
+    save_proof = save_tokens.proof(save_token) if save_token else ""
+    page = render_template("share/unavailable.html", save_token=save_token, save_proof=save_proof)
+    return page, 503
 
 
 def _not_found() -> tuple[str, int]:
@@ -94,8 +102,10 @@ def create():
     if not journey.is_complete(book, answers, session_answers.load_seen()):
         return journey.next_page(answers, session_answers.load_seen())
     token = request.form.get("save_token", "")
-    if not saving.is_token(token):
-        abort(400)
+    # Only a token this server issued to this browser: a chosen token, or one copied from someone
+    # else's link, must neither be stored nor hand over a result this browser did not save.
+    if not save_tokens.redeem(token, request.form.get("save_proof", "")):
+        return render_error(400, *STALE_SAVE)
     # The snapshot holds the result as the page shows it and as the handout prints it.
     html = result_html.snapshot(answers)
     lifetime = dt.timedelta(days=current_app.config["SAVED_RESULT_DAYS"])
