@@ -87,7 +87,9 @@ def results_form(client: Client) -> dict[str, str]:
     page = client.request("GET", "/results")
     assert page.status == 200, f"GET /results answered {page.status}"
     fields = dict(FORM_FIELD.findall(page.body.decode("utf-8")))
-    assert fields.keys() == {"csrf_token", "save_token", "save_proof"}, "the results page has no complete save form"
+    assert fields.keys() == {"csrf_token", "save_token", "save_proof"}, (
+        "the results page has no complete save form"
+    )
     return fields
 
 
