@@ -24,6 +24,11 @@ GOOD = [
     ({"factors": ["pregnant", "kidney"]}, {"factors": frozenset({"pregnant", "kidney"})}),
     ({"factors": "pregnant,kidney"}, {"factors": frozenset({"pregnant", "kidney"})}),
     ({"factors": []}, {"factors": frozenset()}),
+    ({"age": "+7"}, {"age": 7}),
+    ({"age": "-0"}, {"age": 0}),
+    # Leading zeros do not count towards the digit limit.
+    ({"age": "0" * 5000 + "52"}, {"age": 52}),
+    ({"age": 1e2}, {"age": 100}),
 ]
 
 BAD = [
@@ -37,7 +42,21 @@ BAD = [
     ({"age": "5.5"}, "age", "Enter age as a whole number, like 52"),
     ({"age": 50.5}, "age", "Enter age as a whole number, like 52"),
     ({"age": True}, "age", "Enter age as a whole number, like 52"),
-    ({"age": "-1"}, "age", "Enter age as a whole number, like 52"),
+    ({"age": "-1"}, "age", "Age must be 0 or more"),
+    ({"age": " -12 "}, "age", "Age must be 0 or more"),
+    # Longer than Python turns into an int (4,300 digits): out of range, never a crash.
+    ({"age": "9" * 4301}, "age", "Age must be 120 or less"),
+    ({"age": "1" * 100_000}, "age", "Age must be 120 or less"),
+    ({"age": "-" + "9" * 5000}, "age", "Age must be 0 or more"),
+    ({"age": "1234"}, "age", "Age must be 120 or less"),
+    ({"age": 10**5000}, "age", "Age must be 120 or less"),
+    ({"age": -(10**5000)}, "age", "Age must be 0 or more"),
+    ({"age": 1e300}, "age", "Age must be 120 or less"),
+    ({"age": "9" * 5000 + "x"}, "age", "Enter age as a whole number, like 52"),
+    ({"age": "1_000"}, "age", "Enter age as a whole number, like 52"),
+    ({"age": "+"}, "age", "Enter age as a whole number, like 52"),
+    ({"age": "--5"}, "age", "Enter age as a whole number, like 52"),
+    ({"age": "²"}, "age", "Enter age as a whole number, like 52"),
     ({"age": 121}, "age", "Age must be 120 or less"),
     ({"age": -3}, "age", "Age must be 0 or more"),
     ({"age": "٣"}, "age", "Enter age as a whole number, like 52"),
@@ -47,6 +66,9 @@ BAD = [
         "Factors has no option 'tired'; choose from: pregnant, kidney",
     ),
     ({"factors": [1]}, "factors", "Factors has no option '1'"),
+    ({"factors": [10**5000]}, "factors", "Factors has no option '" + "1" + "0" * 39 + "'"),
+    ({"factors": [[10**5000]]}, "factors", "Factors has no option 'a list too long to show'"),
+    ({"situation": "x" * 5000}, "situation", "Situation has no option '" + "x" * 40 + "'"),
     ({"height": "180"}, "height", "There is no question called 'height'"),
 ]
 

@@ -8,6 +8,24 @@ from .model import Answers, AnswerValue, Question, Rulebook
 
 Errors = dict[str, list[str]]
 
+SHOWN_CHARS = 40
+# A number question with no bounds still never needs more digits than this; more is a typo or an
+# attack, and Python refuses to turn over 4,300 digits into an int at all.
+UNBOUNDED_DIGITS = 18
+
+
+def _shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """The start of a value for a message; safe for ints too long for str() (over 4,300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        # Dividing by a power of ten keeps the leading digits and leaves few enough to print.
+        spare = max(int(value.bit_length() * 0.30103) - limit - 5, 0)
+        lead = abs(value) // 10**spare
+        return ("-" if value < 0 else "") + str(lead)[:limit]
+    try:
+        return str(value)[:limit]
+    except (ValueError, RecursionError):  # a huge int inside a list, or nesting too deep to print
+        return f"a {type(value).__name__} too long to show"
+
 
 def _as_list(raw: object) -> list[object]:
     """Accept a list, or one comma-separated string ('pregnant,kidney')."""
@@ -25,7 +43,7 @@ def _choice(question: Question, raw: object) -> tuple[AnswerValue | None, str | 
     if value not in question.values:
         return (
             None,
-            f"{question.short} has no option '{value[:40]}'; choose one of: {', '.join(question.values)}",
+            f"{question.short} has no option '{_shown(value)}'; choose one of: {', '.join(question.values)}",
         )
     return value, None
 
@@ -34,9 +52,30 @@ def _multi(question: Question, raw: object) -> tuple[AnswerValue | None, str | N
     values = _as_list(raw)
     wrong = [v for v in values if not isinstance(v, str) or v.strip() not in question.values]
     if wrong:
-        shown = ", ".join(f"'{str(v)[:40]}'" for v in wrong[:3])
+        shown = ", ".join(f"'{_shown(v)}'" for v in wrong[:3])
         return None, f"{question.short} has no option {shown}; choose from: {', '.join(question.values)}"
     return frozenset(v.strip() for v in values if isinstance(v, str)), None
+
+
+def _digits(question: Question, raw: str) -> tuple[int | None, str | None]:
+    """Read '52', ' +7 ' or '-1' without ever handing int() a string too long for the bounds."""
+    text = raw.strip()
+    sign = -1 if text[:1] == "-" else 1
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    # isdigit() alone would let through '٣' and '²', which int() reads or rejects differently.
+    if not (digits.isascii() and digits.isdigit()):
+        return None, None
+    significant = digits.lstrip("0") or "0"
+    bounds = [abs(b) for b in (question.min, question.max) if b is not None]
+    widest = max((len(str(b)) for b in bounds), default=UNBOUNDED_DIGITS)
+    if len(significant) <= widest:
+        return sign * int(significant), None
+    # Longer than every bound: out of range on the side its sign points to.
+    if sign < 0 and question.min is not None:
+        return None, f"{question.short} must be {question.min} or more"
+    if sign > 0 and question.max is not None:
+        return None, f"{question.short} must be {question.max} or less"
+    return None, f"{question.short} has too many digits"
 
 
 def _number(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
@@ -45,11 +84,14 @@ def _number(question: Question, raw: object) -> tuple[AnswerValue | None, str | 
     if isinstance(raw, bool):
         value = None
     elif isinstance(raw, int):
+        # Compared as an int, never printed: str() of a huge int raises.
         value = raw
     elif isinstance(raw, float) and raw.is_integer():
         value = int(raw)
-    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
-        value = int(raw.strip())
+    elif isinstance(raw, str):
+        value, message = _digits(question, raw)
+        if message:
+            return None, message
     if value is None:
         return None, f"Enter {question.short.lower()} as a whole number, {example}"
     low = question.min if question.min is not None else value
@@ -81,7 +123,7 @@ def parse_answers(
     known = {q.id: q for q in rulebook.questions}
     for key in raw:
         if key not in known:
-            errors.setdefault(str(key)[:60], []).append(f"There is no question called '{str(key)[:40]}'")
+            errors.setdefault(_shown(key, 60), []).append(f"There is no question called '{_shown(key)}'")
     for question in rulebook.questions:
         value = raw.get(question.id)
         if is_blank(value):
