@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from html import unescape
@@ -139,6 +140,31 @@ def test_a_prefilled_link_drops_bad_values_with_a_polite_notice(browser):
     assert "The link asked about “colour”, which is not one of our questions." in notice
     assert "Things to tell the care team" in notice
     assert page.checked("site") == []
+
+
+def test_a_link_with_a_hundred_unknown_keys_gets_one_short_notice_and_a_small_cookie(browser):
+    # The review's reproducer: ~95 unknown keys made one notice each, and a session cookie over the
+    # 4,096 bytes a browser keeps.
+    keys = [f"key{n}-{hashlib.sha256(bytes([n])).hexdigest()[:32]}" for n in range(100)]  # hard to compress
+    response = browser.client.get("/start?situation=staging&" + "&".join(f"{key}=1" for key in keys))
+    cookie = response.headers["Set-Cookie"].split(";")[0]
+    assert len(cookie) < 1_500
+    notice = browser.follow(response, "/start").region("Some answers in your link were left out")
+    shown = ", ".join(f"“{key}”" for key in keys[:3])
+    assert f"The link asked about {shown} and 97 more, which are not our questions." in notice
+
+
+def test_a_notice_echoes_no_control_or_direction_characters(browser):
+    page = browser.get("/start?situation=staging&site=lu%00ng%E2%80%AEevil&" + "b%00ad%E2%80%AE=1")
+    notice = page.region("Some answers in your link were left out")
+    assert "\x00" not in page.html and "\u202e" not in page.html
+    assert "Body area: “lu\ufffdng\ufffdevil” is not one of the answers we know." in notice
+    assert "The link asked about “b\ufffdad\ufffd”" in notice
+
+
+def test_a_long_value_is_cut_short_in_the_notice(browser):
+    notice = browser.get("/start?site=" + "y" * 500).region("Some answers in your link were left out")
+    assert "“" + "y" * 40 + "…”" in notice and "y" * 41 not in notice
 
 
 def test_a_complete_prefilled_link_lands_on_the_answers_check(browser):

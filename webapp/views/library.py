@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from .. import assets, kept_pages, presenting
 from ..current import rulebook
+from ..quoting import quote, quote_some
 from ..rulebook import Rulebook
 from ..rulebook.model import ImagingTest, Option
 
@@ -14,7 +15,6 @@ bp = Blueprint("library", __name__)
 COMPARE_MIN, COMPARE_MAX = 2, 3
 COMPARE_ERROR = "Select 2 or 3 tests to compare"
 # A link can carry any amount of text; the message names only the first few unknown ids, cut short.
-SHOWN_UNKNOWN, SHOWN_CHARS = 3, 40
 # Rendered test pages kept per test: one per mount point (SCRIPT_NAME), and there is usually one.
 TEST_PAGES_KEPT = 4
 
@@ -35,29 +35,15 @@ def _requested_ids() -> list[str]:
     return list(dict.fromkeys(part for part in parts if part))
 
 
-def _quote(value: str) -> str:
-    shown = "".join(
-        char if char.isprintable() else "\N{REPLACEMENT CHARACTER}" for char in value[:SHOWN_CHARS]
-    )
-    return f"“{shown}…”" if len(value) > SHOWN_CHARS else f"“{shown}”"
-
-
-def _and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def compare_error(count: int, unknown: list[str]) -> str | None:
     """Say what is wrong with a compare request of `count` known tests, or None when it can be shown."""
     if not unknown and COMPARE_MIN <= count <= COMPARE_MAX:
         return None
     if not unknown:
         return COMPARE_ERROR
-    names = [_quote(value) for value in unknown[:SHOWN_UNKNOWN]]
-    if len(unknown) > SHOWN_UNKNOWN:
-        names.append(f"{len(unknown) - SHOWN_UNKNOWN} more")
     if len(unknown) == 1:
-        return f"{COMPARE_ERROR}. {names[0]} is not a test in this guide, so we left it out."
-    return f"{COMPARE_ERROR}. {_and_list(names)} are not tests in this guide, so we left them out."
+        return f"{COMPARE_ERROR}. {quote(unknown[0])} is not a test in this guide, so we left it out."
+    return f"{COMPARE_ERROR}. {quote_some(unknown)} are not tests in this guide, so we left them out."
 
 
 @bp.get("/tests")

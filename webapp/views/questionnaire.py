@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from .. import journey, session_answers
 from ..current import rulebook
 from ..forms import answer_from, field_value, make_form
+from ..quoting import quote, quote_some
 from ..rulebook import parse_answers
 from ..rulebook.model import AnswerValue, Question
 
@@ -43,12 +44,17 @@ def begin() -> Response:
         return journey.next_page(session_answers.load_answers(book), session_answers.load_seen())
     raw = _link_answers()
     answers, errors = parse_answers(book, raw)
+    # One notice per question at most, and one for all unknown keys together, each echoing only a
+    # few short, printable values: a link with a hundred odd keys must not overflow the cookie.
+    unknown = [key for key in errors if book.question(key) is None]
     for key in errors:
         question = book.question(key)
-        if question is None:
-            flash(f"The link asked about “{key[:40]}”, which is not one of our questions.", "notice")
-        else:
-            flash(f"{question.short}: “{str(raw[key])[:40]}” is not one of the answers we know.", "notice")
+        if question is not None:
+            flash(f"{question.short}: {quote(str(raw[key]))} is not one of the answers we know.", "notice")
+    if len(unknown) == 1:
+        flash(f"The link asked about {quote(unknown[0])}, which is not one of our questions.", "notice")
+    elif unknown:
+        flash(f"The link asked about {quote_some(unknown)}, which are not our questions.", "notice")
     seen = [q.id for q in book.questions if q.id in answers]
     session_answers.save(answers, seen)
     return journey.next_page(answers, seen)
