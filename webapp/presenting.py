@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import labels
@@ -111,7 +111,22 @@ class ResultsView:
     last_reviewed: dt.date | None
     next_review: dt.date | None
     changed: list[Card]  # tests whose level a safety factor changed
-    contents: list[tuple[str, str]] = field(default_factory=list)  # (anchor, words) for "On this page"
+
+    @property
+    def contents(self) -> list[tuple[str, str]]:
+        """(anchor, words) for each part of the page, for "On this page"."""
+        parts = [(level, labels.LEVELS[level]) for level in self.cards]
+        if self.lines:
+            parts.append((NOT_USUALLY_USED, "Not usually used"))
+        if self.telling:
+            parts.append(("tell", "Tell your care team"))
+        return [
+            *parts,
+            ("ask", "Questions to ask"),
+            ("know", "Things to know"),
+            ("answers", "Your answers"),
+            ("sources", "Sources"),
+        ]
 
     @property
     def first_notes(self) -> list[NoteView]:
@@ -127,10 +142,6 @@ class ResultsView:
     def all_cards(self) -> list[Card]:
         """Every test in the result, in order."""
         return [card for cards in self.cards.values() for card in cards] + self.lines
-
-    def level_names(self, level: str) -> list[Card]:
-        """The tests at one level, for the summary."""
-        return self.lines if level == NOT_USUALLY_USED else self.cards.get(level, [])
 
 
 def _option_label(question: Question, value: object) -> str:
@@ -254,16 +265,6 @@ def _note_style(note: Note) -> str:
     return "inset" if note.topic == "guideline_difference" else "plain"
 
 
-def _contents(view: ResultsView) -> list[tuple[str, str]]:
-    contents = [(level, labels.LEVELS[level]) for level in view.cards]
-    if view.lines:
-        contents.append((NOT_USUALLY_USED, "Not usually used"))
-    if view.telling:
-        contents.append(("tell", "Tell your care team"))
-    contents += [("ask", "Questions to ask"), ("know", "Things to know"), ("answers", "Your answers")]
-    return [*contents, ("sources", "Sources")]
-
-
 def build(rulebook: Rulebook, result: Result, rows: list[dict[str, Any]]) -> ResultsView:
     """Work out the results page and the handout from a result and the answers in words."""
     factors = _factors(rulebook, result)
@@ -286,7 +287,7 @@ def build(rulebook: Rulebook, result: Result, rows: list[dict[str, Any]]) -> Res
     provenances = _provenances(rulebook, result)
     dates = [p.reviewed for p in provenances if p.reviewed]
     urls = dict.fromkeys(url for p in provenances for url in p.sources)
-    view = ResultsView(
+    return ResultsView(
         rules_version=result.rules_version,
         rows=rows,
         cards={level: cards[level] for level in LEVELS if level in cards and level != NOT_USUALLY_USED},
@@ -300,5 +301,3 @@ def build(rulebook: Rulebook, result: Result, rows: list[dict[str, Any]]) -> Res
         next_review=min(dates) + REVIEW_EVERY if dates else None,
         changed=[card for card in everything if card.result.changed],
     )
-    view.contents = _contents(view)
-    return view

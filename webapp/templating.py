@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, request, url_for
 
-from . import assets, glossary, labels
+from . import assets, glossary, labels, quoting
 from .sources import source_name
 
 NAV_LINKS = (
@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(labels, "labels")  # a global, so imported macro files see it too
     app.add_template_filter(source_name, "source_name")
     app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(quoting.and_list, "and_list")
     app.add_template_filter(glossary.first_upper, "first_upper")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
