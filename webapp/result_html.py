@@ -15,7 +15,8 @@ from .rulebook import answers_to_dict, evaluate
 from .rulebook.model import AnswerValue
 
 # Rendered results kept per worker. There are few distinct answer sets in practice, and a body
-# depends only on the answers, the rules, the mode and the day, so a repeat costs no rendering.
+# depends only on the answers, the rules and the mode (a handout also on its link and the day),
+# so a repeat costs no rendering.
 CACHE_SIZE = 256
 # Where the results page puts its Save and Print buttons: they carry a fresh token per page view,
 # so they cannot be part of a body rendered once for everyone with the same answers.
