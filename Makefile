@@ -5,20 +5,26 @@ BIN := $(VENV)/bin
 APP := $(VENV)/.installed-app
 TEST := $(VENV)/.installed-test
 
-.PHONY: run test check bench lint clean
+.PHONY: run test check bench lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall whenever pyproject.toml changes; the app alone for `run`, with test extras for the rest.
-$(APP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+# Installs come from the lock files in requirements/, every file checked against its hash; the
+# ranges in pyproject.toml only say what `make lock` may choose. The project itself goes in last,
+# without its dependencies and with the locked setuptools (no unpinned build environment).
+INSTALL_LOCKED = $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r
+INSTALL_SELF = $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e
+
+# Reinstall whenever pyproject.toml or a lock changes; the app alone for `run`, with test extras for the rest.
+$(APP): pyproject.toml requirements/app.lock | $(BIN)/python
+	$(INSTALL_LOCKED) requirements/app.lock
+	$(INSTALL_SELF) .
 	touch $@
 
-$(TEST): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(TEST): pyproject.toml requirements/test.lock | $(BIN)/python
+	$(INSTALL_LOCKED) requirements/test.lock
+	$(INSTALL_SELF) '.[test]'
 	touch $@ $(APP)
 
 run: $(APP)  ## Prepare instance/, bring the database up to date, serve on http://127.0.0.1:5000
@@ -42,5 +48,19 @@ lint: $(TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Choose new versions within pyproject.toml's ranges and write them, with every file's hash, to
+# requirements/: test.lock first (everything), then app.lock and deploy.lock held to the same versions.
+# pip-tools runs from its own venv so it never changes what the project's venv holds.
+LOCK_VENV := .venv-lock
+COMPILE = PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--all-build-deps --strip-extras --no-emit-index-url --no-emit-find-links --upgrade
+
+lock:  ## Re-pin requirements/*.lock (with hashes) from pyproject.toml; commit what changes.
+	test -x $(LOCK_VENV)/bin/pip-compile || ( $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet 'pip-tools>=7.5,<8' )
+	$(COMPILE) --extra test --output-file requirements/test.lock pyproject.toml
+	$(COMPILE) --constraint requirements/test.lock --output-file requirements/app.lock pyproject.toml
+	$(COMPILE) --constraint requirements/test.lock --extra deploy --output-file requirements/deploy.lock pyproject.toml
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache
