@@ -20,7 +20,19 @@ SECRET_KEY = os.environ.get("IG_BENCH_SECRET_KEY") or secrets.token_hex(32)
 # The database to save results in (any DATABASE_URL form); empty: the app's default, instance/ SQLite.
 DATABASE_URL = os.environ.get("IG_BENCH_DATABASE_URL", "")
 
-app = create_app({"SECRET_KEY": SECRET_KEY, "DATABASE_URL": DATABASE_URL, "TESTING": False, "DEBUG": False})
+# No rate limits, unless IG_BENCH_LIMITS=on: a bench measures the app, and all its load comes from
+# one address; bench/review_reproducers.py turns them on to check that they hold.
+LIMITS = os.environ.get("IG_BENCH_LIMITS", "") == "on"
+
+app = create_app(
+    {
+        "SECRET_KEY": SECRET_KEY,
+        "DATABASE_URL": DATABASE_URL,
+        "TESTING": False,
+        "DEBUG": False,
+        "RATELIMIT_ENABLED": LIMITS,
+    }
+)
 
 
 @app.get("/__bench/hello")
