@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from webapp.rulebook import LEVELS, TOPICS
+from webapp.rulebook import LEVELS, TOPICS, parse_answers
 
 from .contract import CONTRACT_QUESTIONS, CONTRACT_TESTS, CONTRACT_TOPICS
 
@@ -203,8 +203,8 @@ GOOD = [
         set(),
     ),
     (
-        "numbers as text and blanks count as unanswered",
-        {"situation": "staging", "site": "lymphoma", "age": "40", "risk": "", "factors": None},
+        "null counts as unanswered",
+        {"situation": "staging", "site": "lymphoma", "age": 40, "risk": None, "factors": None},
         {"pet_ct": C},
         [],
         set(),
@@ -253,9 +253,9 @@ def test_the_contract_example_comes_back_in_the_contract_shape(client):
     ("factors", "topic"),
     [
         (["pregnant"], "pregnancy"),
-        ("breastfeeding", "breastfeeding"),
+        (["breastfeeding"], "breastfeeding"),
         (["implant"], "implant"),
-        ("kidney", "kidney"),
+        (["kidney"], "kidney"),
         (["contrast_allergy"], "contrast_allergy"),
         (["claustrophobia"], "claustrophobia"),
     ],
@@ -306,9 +306,9 @@ def test_pregnancy_caution_lands_on_the_mammogram(client):
 
 def test_answers_echo_normalised(client):
     answers = {
-        "situation": " staging ",
+        "situation": "staging",
         "age": 50.0,
-        "factors": "kidney, pregnant",
+        "factors": ["kidney", "pregnant"],
         "risk": "average",  # asked only for screening: dropped, not an error
         "smoking": "current",
         "pack_years": 30,  # hangs on smoking, which is not asked either
@@ -321,6 +321,70 @@ def test_answers_echo_normalised(client):
         "factors": ["pregnant", "kidney"],
     }
     assert data["ignored"] == ["risk", "smoking", "pack_years"]
+
+
+def test_age_as_text_is_refused_with_a_message_that_says_how_to_send_it(client):
+    response = evaluate(client, {"situation": "screening", "site": "breast", "age": "50"})
+    assert response.status_code == 400
+    assert response.get_json() == {"errors": {"age": ["Send age as a whole number without quotes, like 52"]}}
+
+
+@pytest.mark.parametrize("age", [50, 50.0, 5e1])
+def test_an_age_with_no_fraction_is_a_whole_number_as_json_schema_says(client, age):
+    # JSON Schema 2020-12 (OpenAPI 3.1) counts 50.0 as an integer, so the API does too.
+    response = evaluate(client, {"situation": "screening", "site": "breast", "age": age})
+    assert response.status_code == 200
+    assert response.get_json()["answers"]["age"] == 50
+
+
+@pytest.mark.parametrize("age", [True, False])
+def test_a_boolean_is_never_an_age(client, age):
+    response = evaluate(client, {"situation": "staging", "age": age})
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"age": ["Enter age as a whole number, like 52"]}
+
+
+def test_repeated_factors_are_refused_naming_each_repeat_once(client):
+    factors = ["kidney", "pregnant", "kidney", "implant", "pregnant", "kidney"]
+    response = evaluate(client, {"situation": "staging", "factors": factors})
+    assert response.status_code == 400
+    [message] = response.get_json()["errors"]["factors"]
+    assert message.startswith("Things to tell the care team names 'kidney', 'pregnant' more than once")
+
+
+def test_a_comma_separated_string_of_factors_is_refused_because_the_document_asks_for_a_list(client, spec):
+    response = evaluate(client, {"situation": "staging", "factors": "kidney,pregnant"})
+    assert response.status_code == 400
+    assert '["pregnant", "breastfeeding"]' in response.get_json()["errors"]["factors"][0]
+    assert spec["components"]["schemas"]["Answers"]["properties"]["factors"]["type"] == ["array", "null"]
+    # The same list, sent as the document says, works.
+    assert evaluate(client, {"situation": "staging", "factors": ["kidney", "pregnant"]}).status_code == 200
+
+
+def test_null_leaves_an_optional_question_unanswered_but_not_the_required_one(client):
+    answers = {"situation": "staging", "site": None, "age": None, "factors": None}
+    data = evaluate(client, answers).get_json()
+    assert data["answers"] == {"situation": "staging", "site": "other"}
+    response = evaluate(client, {"situation": None})
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"situation": ["Situation is required"]}
+
+
+def test_forms_and_links_still_read_text_kindly(client, rulebook):
+    # Strict reading is for JSON only: a form or a /start link sends everything as text.
+    raw = {"situation": " staging ", "age": "50", "factors": "kidney,pregnant,kidney"}
+    answers, errors = parse_answers(rulebook, raw)
+    assert errors == {}
+    assert answers == {"situation": "staging", "age": 50, "factors": frozenset({"kidney", "pregnant"})}
+    _, strict = parse_answers(rulebook, raw, strict_types=True)
+    assert set(strict) == {"situation", "age", "factors"}
+    # A link with the same text still fills in the questions and asks the next one.
+    response = client.get("/start?situation=staging&age=50&factors=kidney,pregnant")
+    assert response.status_code in (302, 303)
+    with client.session_transaction() as session:
+        assert session["answers"]["age"] == 50
+        assert sorted(session["answers"]["factors"]) == ["kidney", "pregnant"]
+        assert not session.get("_flashes")  # no "not one of the answers we know" notice
 
 
 def test_the_api_needs_no_csrf_token_while_html_forms_still_do(app, client):
@@ -418,12 +482,39 @@ BAD_ANSWERS = [
         "pack_years",
         "200 or less",
     ),
-    ("factors a number", {"situation": "staging", "factors": 5}, "factors", "no option '5'"),
-    ("factors an object", {"situation": "staging", "factors": {"pregnant": True}}, "factors", "no option"),
+    ("factors a number", {"situation": "staging", "factors": 5}, "factors", "as a list"),
+    ("factors an object", {"situation": "staging", "factors": {"pregnant": True}}, "factors", "as a list"),
     ("unknown factor", {"situation": "staging", "factors": ["pregnant", "flying"]}, "factors", "'flying'"),
     ("factor a boolean", {"situation": "staging", "factors": [True]}, "factors", "no option"),
     ("nested factors", {"situation": "staging", "factors": [["pregnant"]]}, "factors", "no option"),
     ("unknown question", {"situation": "staging", "colour": "blue"}, "colour", "no question called 'colour'"),
+    # What forms and links may send, the API may not: its document names JSON types (issue 9).
+    (
+        "age as text",
+        {"situation": "staging", "age": "50"},
+        "age",
+        "Send age as a whole number without quotes",
+    ),
+    ("age as padded text", {"situation": "staging", "age": " 50 "}, "age", "without quotes"),
+    ("age false", {"situation": "staging", "age": False}, "age", "whole number"),
+    ("age in a list", {"situation": "staging", "age": [50]}, "age", "whole number"),
+    ("situation padded", {"situation": " staging "}, "situation", "no option ' staging '"),
+    ("situation in capitals", {"situation": "Staging"}, "situation", "no option 'Staging'"),
+    ("risk empty", {"situation": "screening", "risk": ""}, "risk", "Risk is empty; leave it out"),
+    ("factors as one string", {"situation": "staging", "factors": "kidney"}, "factors", "as a list"),
+    (
+        "factors comma-separated",
+        {"situation": "staging", "factors": "kidney,pregnant"},
+        "factors",
+        "as a list",
+    ),
+    ("factor padded", {"situation": "staging", "factors": [" kidney"]}, "factors", "no option ' kidney'"),
+    (
+        "factor repeated",
+        {"situation": "staging", "factors": ["kidney", "pregnant", "kidney"]},
+        "factors",
+        "names 'kidney' more than once",
+    ),
     # An invalid value is an error even for a question that is not asked: it is a caller's mistake.
     ("bad value, question not asked", {"situation": "staging", "risk": "very"}, "risk", "no option 'very'"),
 ]
@@ -532,6 +623,8 @@ def test_random_answers_never_give_a_500(client, spec, rulebook):
         if response.status_code == 200:
             fits(data, "Result", spec)
             assert {"disclaimer", "limits"} <= {n["topic"] for n in data["notes"]}
+            # And the other way round: what the API accepts, the published schema allows.
+            assert not schema_problems(answers, answers_ref, spec), answers
         else:
             fits(data, "Error", spec)
             # Anything the published request schema accepts, the API accepts too.
@@ -645,6 +738,46 @@ def test_openapi_document_is_3_1_and_documents_every_route(app, client, spec):
     assert "16 KB" in json.dumps(spec["components"]["responses"]["PayloadTooLarge"])
 
 
+def resolved(spec, item):
+    """A response object, following a $ref into components."""
+    while "$ref" in item:
+        item = spec["components"]["responses"][item["$ref"].rsplit("/", 1)[1]]
+    return item
+
+
+def test_every_operation_documents_every_status_it_can_answer(spec, rulebook):
+    statuses = {
+        (path, method): set(operation["responses"])
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    }
+    cached = {"200", "304", "429"}
+    assert statuses == {
+        ("/api/v1/evaluate", "post"): {"200", "400", "413", "415", "429"},
+        ("/api/v1/questionnaire", "get"): cached,
+        ("/api/v1/tests", "get"): cached,
+        ("/api/v1/tests/{test_id}", "get"): cached | {"404"},
+        ("/api/v1/openapi.json", "get"): cached,
+    }
+    for item in spec["paths"].values():
+        for operation in item.values():
+            for status, response in operation["responses"].items():
+                response = resolved(spec, response)
+                headers = response.get("headers", {})
+                if status.startswith("4"):
+                    assert response["content"][JSON]["schema"] == {"$ref": "#/components/schemas/Error"}
+                    assert headers["Cache-Control"]["schema"]["const"] == "no-store"
+                if status in ("200", "304") and operation["operationId"] != "evaluate":
+                    assert headers["ETag"]["required"] and headers["Cache-Control"]["required"]
+    too_many = spec["components"]["responses"]["TooManyRequests"]["headers"]["Retry-After"]
+    assert too_many["required"] and too_many["schema"]["type"] == "integer"
+    # Addresses and methods outside the paths: documented once, as shared responses.
+    assert "Allow" in spec["components"]["responses"]["MethodNotAllowed"]["headers"]
+    assert "404" in spec["info"]["description"] and "405" in spec["info"]["description"]
+    test_id = spec["paths"]["/api/v1/tests/{test_id}"]["get"]["parameters"][0]
+    assert test_id["schema"]["enum"] == list(rulebook.tests)
+
+
 def test_evaluate_request_schema_matches_the_rulebook(spec, rulebook):
     request = spec["paths"]["/api/v1/evaluate"]["post"]["requestBody"]["content"][JSON]
     fits(request["example"], "EvaluateRequest", spec)
@@ -654,14 +787,15 @@ def test_evaluate_request_schema_matches_the_rulebook(spec, rulebook):
     assert answers["additionalProperties"] is False
     for question in rulebook.questions:
         schema = answers["properties"][question.id]
+        # An optional question may be sent as null, meaning not answered; the required one may not.
+        kind = {"choice": "string", "multi": "array", "number": "integer"}[question.kind]
+        assert schema["type"] == (kind if question.required else [kind, "null"])
         if question.kind == "choice":
-            assert schema["type"] == "string"
-            assert schema["enum"] == list(question.values)
+            assert schema["enum"] == list(question.values) + ([] if question.required else [None])
         elif question.kind == "multi":
-            assert schema["type"] == "array"
             assert schema["items"]["enum"] == list(question.values)
+            assert schema["uniqueItems"] is True
         else:
-            assert schema["type"] == "integer"
             assert (schema["minimum"], schema["maximum"]) == (question.min, question.max)
     assert answers["properties"]["site"]["default"] == "other"
     result = spec["components"]["schemas"]

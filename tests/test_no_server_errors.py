@@ -123,27 +123,18 @@ def bounds(book: Rulebook, question_id: str) -> tuple[str, int, int]:
 
 @pytest.mark.parametrize("digits", LONG)
 @pytest.mark.parametrize("question_id", NUMBER_IDS)
-def test_an_overlong_number_string_on_the_api_is_out_of_range_not_a_500(
+def test_an_overlong_number_string_on_the_api_is_refused_as_text_not_a_500(
     client, rulebook, question_id, digits
 ):
-    short, low, high = bounds(rulebook, question_id)
+    # The API takes JSON integers only (issue 9); the form and link path for long digit strings is
+    # tested on the steps below and in tests/rulebook/test_answers.py.
+    short = bounds(rulebook, question_id)[0]
     answers = {"situation": "screening", "site": "lung", "smoking": "former"}
-    for raw, message in [
-        ("9" * digits, f"{short} must be {high} or less"),
-        (" +" + "1" * digits + " ", f"{short} must be {high} or less"),
-        ("-" + "9" * digits, f"{short} must be {low} or more"),
-    ]:
+    for raw in ("9" * digits, " +" + "1" * digits + " ", "-" + "9" * digits, "0" * digits + "52"):
         response = evaluate_raw(client, json.dumps({"answers": {**answers, question_id: raw}}))
         assert response.status_code == 400
-        assert plain_errors(response) == {question_id: [message]}
-
-
-def test_leading_zeros_do_not_make_a_number_too_long(client):
-    response = client.post(
-        "/api/v1/evaluate", json={"answers": {"situation": "screening", "age": "0" * 5000 + "52"}}
-    )
-    assert response.status_code == 200
-    assert response.get_json()["answers"]["age"] == 52
+        [message] = plain_errors(response)[question_id]
+        assert message.startswith(f"Send {short.lower()} as a whole number without quotes")
 
 
 @pytest.mark.parametrize("question_id", NUMBER_IDS)

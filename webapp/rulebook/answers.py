@@ -78,22 +78,12 @@ def _digits(question: Question, raw: str) -> tuple[int | None, str | None]:
     return None, f"{question.short} has too many digits"
 
 
-def _number(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
-    example = "like 52" if question.max and question.max > 60 else "like 5"
-    value: int | None = None
-    if isinstance(raw, bool):
-        value = None
-    elif isinstance(raw, int):
-        # Compared as an int, never printed: str() of a huge int raises.
-        value = raw
-    elif isinstance(raw, float) and raw.is_integer():
-        value = int(raw)
-    elif isinstance(raw, str):
-        value, message = _digits(question, raw)
-        if message:
-            return None, message
-    if value is None:
-        return None, f"Enter {question.short.lower()} as a whole number, {example}"
+def _example(question: Question) -> str:
+    return "like 52" if question.max and question.max > 60 else "like 5"
+
+
+def _in_range(question: Question, value: int) -> tuple[AnswerValue | None, str | None]:
+    """Check a whole number against the question's bounds; compared as an int, never printed."""
     low = question.min if question.min is not None else value
     high = question.max if question.max is not None else value
     if value < low:
@@ -103,7 +93,74 @@ def _number(question: Question, raw: object) -> tuple[AnswerValue | None, str | 
     return value, None
 
 
+def _number(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
+    value: int | None = None
+    if isinstance(raw, bool):
+        value = None
+    elif isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        value = int(raw)
+    elif isinstance(raw, str):
+        value, message = _digits(question, raw)
+        if message:
+            return None, message
+    if value is None:
+        return None, f"Enter {question.short.lower()} as a whole number, {_example(question)}"
+    return _in_range(question, value)
+
+
+# --- Strict readers for JSON, where the OpenAPI document is the promise: only the types it names.
+
+
+def _strict_choice(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
+    options = ", ".join(question.values)
+    if not isinstance(raw, str):
+        return None, f"{question.short} must be one of: {options}"
+    if raw in question.values:
+        return raw, None
+    if not raw.strip():
+        if question.required:
+            return None, f"{question.short} is required; choose one of: {options}"
+        return None, f"{question.short} is empty; leave it out, or choose one of: {options}"
+    # Not trimmed: " staging " is not an option, and the document lists the options exactly.
+    return None, f"{question.short} has no option '{_shown(raw)}'; choose one of: {options}"
+
+
+def _strict_multi(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
+    if not isinstance(raw, list):
+        example = ", ".join(f'"{v}"' for v in question.values[:2])
+        return None, f"Send {question.short.lower()} as a list, like [{example}], or [] for none"
+    wrong = [v for v in raw if not isinstance(v, str) or v not in question.values]
+    if wrong:
+        shown = ", ".join(f"'{_shown(v)}'" for v in wrong[:3])
+        return None, f"{question.short} has no option {shown}; choose from: {', '.join(question.values)}"
+    seen: set[str] = set()
+    repeated: dict[str, None] = {}  # in the order met, each named once
+    for value in raw:
+        if value in seen:
+            repeated[value] = None
+        seen.add(value)
+    if repeated:
+        shown = ", ".join(f"'{v}'" for v in repeated)
+        return None, f"{question.short} names {shown} more than once; list each option once"
+    return frozenset(seen), None
+
+
+def _strict_number(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
+    example = _example(question)
+    if isinstance(raw, str):
+        return None, f"Send {question.short.lower()} as a whole number without quotes, {example}"
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return _in_range(question, raw)
+    # JSON Schema counts 50.0 as an integer (a number with no fraction), so the API does too.
+    if isinstance(raw, float) and raw.is_integer():
+        return _in_range(question, int(raw))
+    return None, f"Enter {question.short.lower()} as a whole number, {example}"
+
+
 _PARSERS = {"choice": _choice, "multi": _multi, "number": _number}
+_STRICT_PARSERS = {"choice": _strict_choice, "multi": _strict_multi, "number": _strict_number}
 
 
 def is_blank(raw: object) -> bool:
@@ -112,12 +169,17 @@ def is_blank(raw: object) -> bool:
 
 
 def parse_answers(
-    rulebook: Rulebook, raw: Mapping[str, object], *, complete: bool = False
+    rulebook: Rulebook, raw: Mapping[str, object], *, complete: bool = False, strict_types: bool = False
 ) -> tuple[dict[str, AnswerValue], Errors]:
     """Check raw answers; return the good ones typed, and a list of messages per bad question.
 
     With `complete`, a required question that is asked but not answered is an error too.
+    Forms and links send text, so by default "52", " staging " and "pregnant,kidney" are read
+    kindly. With `strict_types` (the JSON API) only what its OpenAPI document allows is accepted:
+    a JSON integer, an option exactly as written, a list of options each named once; null
+    still means not answered.
     """
+    parsers = _STRICT_PARSERS if strict_types else _PARSERS
     answers: dict[str, AnswerValue] = {}
     errors: Errors = {}
     known = {q.id: q for q in rulebook.questions}
@@ -126,9 +188,9 @@ def parse_answers(
             errors.setdefault(_shown(key, 60), []).append(f"There is no question called '{_shown(key)}'")
     for question in rulebook.questions:
         value = raw.get(question.id)
-        if is_blank(value):
+        if value is None or (not strict_types and is_blank(value)):
             continue
-        parsed, message = _PARSERS[question.kind](question, value)
+        parsed, message = parsers[question.kind](question, value)
         if message:
             errors.setdefault(question.id, []).append(message)
         elif parsed is not None:

@@ -127,7 +127,7 @@ def evaluate_answers() -> Response:
     except BodyProblem as problem:
         return _errors(problem.status, {"answers": [problem.message]})
     book = rulebook()
-    answers, errors = parse_answers(book, raw, complete=True)
+    answers, errors = parse_answers(book, raw, complete=True, strict_types=True)
     if errors:
         return _errors(400, errors)
     return _private(result_to_dict(book, evaluate(book, answers)))

@@ -31,6 +31,15 @@ def _object(properties: dict[str, Schema], required: list[str] | None = None) ->
     return out
 
 
+# How each kind of answer is written in JSON; the API refuses anything else (text numbers, one
+# comma-separated string, an option named twice), so a client checking against this is never surprised.
+KIND_NOTES = {
+    "number": 'A JSON integer such as 52, not text such as "52"; 52.0 counts as 52, as in JSON Schema.',
+    "multi": "A list of options, each named once; [] for none. One comma-separated string is refused.",
+    "choice": "One option, written exactly as listed.",
+}
+
+
 def answer_schema(question: Question) -> Schema:
     """The JSON Schema of one answer, from the question's kind, options and bounds."""
     schema: Schema
@@ -48,9 +57,17 @@ def answer_schema(question: Question) -> Schema:
         }
     else:
         schema = {"type": "string", "enum": list(question.values)}
+    if not question.required:
+        # null is the same as leaving the question out: not answered.
+        schema["type"] = [schema["type"], "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
     schema["title"] = question.short
-    schema["description"] = question.label + (
+    when = (
         "" if question.show_when.description == "always" else f" Asked when {question.show_when.description}."
+    )
+    schema["description"] = f"{question.label}{when} {KIND_NOTES[question.kind]}" + (
+        "" if question.required else " null means not answered."
     )
     if question.default:
         schema["default"] = question.default
@@ -63,9 +80,9 @@ def answers_schema(rulebook: Rulebook) -> Schema:
     return {
         "type": "object",
         "description": (
-            "Leave a question out to leave it unanswered. Answers to questions that are not asked "
-            "(see x-show-when) are ignored; unknown ids, unknown options and out-of-range numbers are "
-            "refused with 400."
+            "Leave a question out, or send null, to leave it unanswered. Answers to questions that are "
+            "not asked (see x-show-when) are ignored; unknown ids, unknown options, values of the wrong "
+            "type and out-of-range numbers are refused with 400."
         ),
         "properties": {q.id: answer_schema(q) for q in rulebook.questions},
         "required": [q.id for q in rulebook.questions if q.required],
@@ -93,7 +110,8 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
     )
     return {
         "Answers": answers_schema(rulebook),
-        "EvaluateRequest": _object({"answers": _ref("Answers")}) | {"additionalProperties": True},
+        "EvaluateRequest": _object({"answers": _ref("Answers")})
+        | {"additionalProperties": True, "description": "Fields other than `answers` are ignored."},
         "Caution": _object(
             {
                 "factor": {"type": "string", "enum": _factor_values(rulebook)},
@@ -225,7 +243,10 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
             {
                 "errors": {
                     "type": "object",
-                    "description": "Messages per question id; `answers` for the body as a whole.",
+                    "description": "Messages per question id; `answers` for the body as a whole, "
+                    "`test_id` for an unknown test, `path` for an unknown address, `method` for a method "
+                    "the address does not take, `rate` for too many requests, `host` for a host name "
+                    "this server does not answer to.",
                     "minProperties": 1,
                     "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                 }
@@ -234,22 +255,65 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
     }
 
 
-def _error(description: str) -> Schema:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+NO_STORE: Schema = {
+    "description": "`no-store`: this answer is about one request and is never kept by a cache.",
+    "required": True,
+    "schema": {"type": "string", "const": "no-store"},
+}
+CACHED: dict[str, Schema] = {
+    "ETag": {"description": "The rules version, quoted.", "required": True, "schema": {"type": "string"}},
+    "Cache-Control": {
+        "description": "Public data, kept for 5 minutes, then checked again with `If-None-Match`.",
+        "required": True,
+        "schema": {"type": "string", "example": "public, max-age=300"},
+    },
+}
+
+
+def _error(description: str, headers: dict[str, Schema] | None = None) -> Schema:
+    return {
+        "description": description,
+        "headers": {"Cache-Control": NO_STORE, **(headers or {})},
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
 
 
 def responses(max_body: int | None) -> dict[str, Schema]:
-    """The error responses every operation may give."""
+    """The responses several operations share: errors, and 304 for a copy that is still current."""
     limit = f"{max_body // 1024} KB" if max_body else "the size limit"
     return {
         "BadRequest": _error(
             "The body is not JSON, not an object, has no `answers` object, or an answer is wrong "
-            "(unknown question id, unknown option, wrong type, number out of range, situation missing)."
+            "(unknown question id, unknown option, wrong type such as a number sent as text, an "
+            "option listed twice, number out of range, situation missing)."
         ),
-        "NotFound": _error("There is nothing at this address."),
-        "MethodNotAllowed": _error("This address does not answer that method."),
+        "NotFound": _error("There is nothing at this address (an unknown test id, or any other address)."),
+        "MethodNotAllowed": _error(
+            "This address does not answer that method.",
+            {
+                "Allow": {
+                    "description": "The methods this address answers.",
+                    "required": True,
+                    "schema": {"type": "string"},
+                }
+            },
+        ),
         "PayloadTooLarge": _error(f"The body is larger than {limit}."),
         "UnsupportedMediaType": _error("The body was not sent as `Content-Type: application/json`."),
+        "TooManyRequests": _error(
+            "Too many requests from this client in a short time; wait, then try again.",
+            {
+                "Retry-After": {
+                    "description": "How many seconds to wait before trying again.",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 0},
+                }
+            },
+        ),
+        "NotModified": {
+            "description": "Not modified: `If-None-Match` holds the current rules version. No body.",
+            "headers": CACHED,
+        },
     }
 
 
@@ -258,28 +322,23 @@ def _response(name: str) -> Schema:
 
 
 def _ok(schema: str, description: str, cached: bool) -> Schema:
-    headers = (
-        {
-            "ETag": {"description": "The rules version.", "schema": {"type": "string"}},
-            "Cache-Control": {"schema": {"type": "string", "example": "public, max-age=300"}},
-        }
-        if cached
-        else {"Cache-Control": {"schema": {"type": "string", "const": "no-store"}}}
-    )
     return {
         "description": description,
-        "headers": headers,
-        "content": {"application/json": {"schema": _ref(schema)}},
+        "headers": CACHED if cached else {"Cache-Control": NO_STORE},
+        "content": {"application/json": {"schema": _ref(schema) if schema else {"type": "object"}}},
     }
 
 
 def _get(operation_id: str, summary: str, schema: str, **extra: Any) -> Schema:
-    responses = {"200": _ok(schema, summary, cached=True)}
-    responses["304"] = {"description": "Not modified: `If-None-Match` holds the current rules version."}
+    responses = {
+        "200": _ok(schema, summary, cached=True),
+        "304": _response("NotModified"),
+        "429": _response("TooManyRequests"),
+    }
     return {"get": {"operationId": operation_id, "summary": summary, "responses": responses, **extra}}
 
 
-def paths() -> dict[str, Schema]:
+def paths(rulebook: Rulebook) -> dict[str, Schema]:
     """Every route under /api/v1."""
     evaluate = {
         "post": {
@@ -307,12 +366,18 @@ def paths() -> dict[str, Schema]:
                 "400": _response("BadRequest"),
                 "413": _response("PayloadTooLarge"),
                 "415": _response("UnsupportedMediaType"),
+                "429": _response("TooManyRequests"),
             },
         }
     }
-    test_id = {"name": "test_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    test_id = {
+        "name": "test_id",
+        "in": "path",
+        "required": True,
+        "description": "The id of a test in the catalogue; any other id answers 404.",
+        "schema": {"type": "string", "enum": list(rulebook.tests)},
+    }
     one_test = _get("getTest", "One imaging test of the catalogue.", "Test", parameters=[test_id])
-    one_test["get"]["responses"]["200"]["content"]["application/json"]["schema"] = _ref("Test")
     one_test["get"]["responses"]["404"] = _response("NotFound")
     return {
         "/api/v1/evaluate": evaluate,
@@ -321,16 +386,7 @@ def paths() -> dict[str, Schema]:
         ),
         "/api/v1/tests": _get("listTests", "The imaging test catalogue.", "TestCatalogue"),
         "/api/v1/tests/{test_id}": one_test,
-        "/api/v1/openapi.json": {
-            "get": {
-                "operationId": "getOpenAPI",
-                "summary": "This document.",
-                "responses": {
-                    "200": {"description": "The OpenAPI 3.1 document.", "content": {"application/json": {}}},
-                    "304": {"description": "Not modified."},
-                },
-            }
-        },
+        "/api/v1/openapi.json": _get("getOpenAPI", "This document (OpenAPI 3.1).", ""),
     }
 
 
@@ -346,11 +402,15 @@ def openapi_document(rulebook: Rulebook, max_body: int | None = None) -> dict[st
                 "Education, not medical advice. Every result carries a `disclaimer` note and a "
                 "`limits` note, meant to be shown with the tests. Ids of questions, options, tests and "
                 "note topics are stable (see CONTRACT.md); more may be added. No cookie and no "
-                "token are needed."
+                'token are needed.\n\nEvery error has the body `{"errors": {field: [message, ...]}}` '
+                "and `Cache-Control: no-store`. Besides the responses each operation lists, any other "
+                "address under /api/v1 answers 404 (field `path`, see `components.responses.NotFound`), "
+                "and a method an address does not take answers 405 with an `Allow` header (field "
+                "`method`, see `components.responses.MethodNotAllowed`)."
             ),
             "license": {"name": "MIT", "identifier": "MIT"},
             "x-rules-version": rulebook.version,
         },
-        "paths": paths(),
+        "paths": paths(rulebook),
         "components": {"schemas": schemas(rulebook), "responses": responses(max_body)},
     }
