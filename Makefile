@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 APP := $(VENV)/.installed-app
 TEST := $(VENV)/.installed-test
 
-.PHONY: run test check bench lint lock clean
+.PHONY: run test check bench bench-faults lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(TEST)  ## Print speed figures.
 	$(BIN)/python bench/rulebook_bench.py
 	$(BIN)/python bench/http_bench.py
 	$(BIN)/python bench/save_bench.py
+
+# Saves under load while a worker is killed (and PostgreSQL restarts, with FAULT_BENCH_DATABASE_URL,
+# a database whose name contains "bench"): no acknowledged save may be lost, no answer may be a 500.
+bench-faults: $(TEST)  ## Kill a worker (and restart PostgreSQL) under load; count lost saves and 500s.
+	$(BIN)/python bench/fault_bench.py $(if $(FAULT_BENCH_DATABASE_URL),--database-url $(FAULT_BENCH_DATABASE_URL))
 
 lint: $(TEST)
 	$(BIN)/ruff check .

@@ -8,16 +8,17 @@ import re
 import secrets
 import sys
 import threading
+import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from .db import db
+from .db import db, ensure_in_place, ensure_writable, opened_file, sqlite_file_problem
 from .models import SavedResult
 
 TOKEN_BYTES = 32  # 256 bits
@@ -45,17 +46,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def save(
-    token: str, answers: dict[str, Any], html: str, rules_version: str, lifetime: dt.timedelta
-) -> SavedResult:
-    """Store a result under a token; saving the same token twice returns the first one.
+def save(token: str, answers: dict[str, Any], html: str, rules_version: str, lifetime: dt.timedelta) -> str:
+    """Store a result under a token and return the token's hash; saving a token twice keeps one result.
 
     The insert comes first, so on SQLite a writer takes its lock at once and waits for others
-    (busy timeout) instead of failing when it would have to upgrade a read lock.
+    (busy timeout) instead of failing when it would have to upgrade a read lock. Once the commit
+    has worked nothing here touches the database again (the row's attributes expire on commit),
+    so a connection that dies right after it cannot turn a stored result into an error. Raises
+    DatabaseFileProblem, instead of acknowledging, if the SQLite file is read-only or missing, or was
+    deleted or replaced while saving (connections opened before still write, into a file no
+    request will read again).
     """
+    ensure_writable(db.engine)
+    token_hash = hash_token(token)
     now = utcnow()
     saved = SavedResult(
-        token_hash=hash_token(token),
+        token_hash=token_hash,
         answers=answers,
         snapshot=zlib.compress(html.encode("utf-8"), 6),
         rules_version=rules_version,
@@ -63,15 +69,15 @@ def save(
         expires_at=now + lifetime,
     )
     db.session.add(saved)
+    opened = opened_file(db.session.connection())
     try:
         db.session.commit()
     except IntegrityError:  # the same token again: a double click, or a retry after a timeout
         db.session.rollback()
-        existing = find(token)
-        if existing is None:
+        if find(token) is None:
             raise
-        return existing
-    return saved
+    ensure_in_place(opened)
+    return token_hash
 
 
 def find(token: str) -> SavedResult | None:
@@ -233,3 +239,65 @@ def purge(now: dt.datetime | None = None, cache: SnapshotCache | None = None) ->
     if cache is not None:
         cache.drop_expired(now)
     return done.rowcount or 0
+
+
+def count() -> int:
+    """How many saved results the database holds, expired or not (they take room until purged)."""
+    return db.session.scalar(select(func.count()).select_from(SavedResult)) or 0
+
+
+def probe_writes() -> str | None:
+    """Check that the database would accept a save now; say why not, or None. Leaves nothing behind.
+
+    A delete that matches no row still needs a writable database (on SQLite it takes the write
+    lock; a read-only PostgreSQL refuses it); it is rolled back. A SQLite file is also checked
+    where it lies, since connections opened before it became read-only would not notice.
+    """
+    problem = sqlite_file_problem(db.engine)
+    if problem:
+        return problem
+    db.session.execute(delete(SavedResult).where(SavedResult.id < 0))
+    db.session.rollback()
+    return None
+
+
+class Ceiling:
+    """The most saved results the database may hold, and one worker's count of what it holds.
+
+    Counting costs about 1 ms on SQLite and 3 ms on PostgreSQL at 100,000 rows, more than the
+    rest of a save, so far below the ceiling a count is trusted for `fresh_seconds` (plus this
+    worker's own saves since). Within `NEAR` of the ceiling, or at it, every check counts again:
+    other workers' saves are then never missed, and room made by a purge or a delete counts at once.
+    """
+
+    NEAR = 0.02  # of the ceiling
+
+    def __init__(self, max_rows: int | None, fresh_seconds: float) -> None:
+        self.max_rows = max_rows or 0  # 0 or None: no ceiling
+        self.fresh_seconds = fresh_seconds
+        self._rows = 0
+        self._counted_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def full(self, counter: Callable[[], int] = count) -> bool:
+        """Whether saving must pause: the database holds max_rows results or more."""
+        if not self.max_rows:
+            return False
+        with self._lock:
+            rows, counted_at = self._rows, self._counted_at
+        near = rows >= self.max_rows * (1 - self.NEAR)
+        if near or time.monotonic() - counted_at >= self.fresh_seconds:
+            rows = self.recount(counter)
+        return rows >= self.max_rows
+
+    def recount(self, counter: Callable[[], int] = count) -> int:
+        """Count the rows again now; return how many there are."""
+        rows = counter()
+        with self._lock:
+            self._rows, self._counted_at = rows, time.monotonic()
+        return rows
+
+    def saved_one(self) -> None:
+        """Note a result this worker has just stored."""
+        with self._lock:
+            self._rows += 1

@@ -1,12 +1,12 @@
-"""Health checks for load balancers: is the process alive, and can it reach its database."""
+"""Health checks for load balancers: is the process alive, and can its database take a save."""
 
 from __future__ import annotations
 
-from flask import Blueprint
-from sqlalchemy import text
+from flask import Blueprint, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..storage.db import db
+from ..storage import saving
+from ..storage.db import discard_session
 
 bp = Blueprint("health", __name__)
 
@@ -19,10 +19,20 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """Report whether the database answers; 503 when it does not."""
+    """Report whether the database accepts writes (503 when not), and whether saving is paused.
+
+    At the ceiling on saved results the answer stays 200, with "saving": "paused": every server
+    shares the one database, so taking servers out of rotation would not make room; it would only
+    stop the questions and results, which still work.
+    """
     try:
-        db.session.execute(text("SELECT 1"))
+        problem = saving.probe_writes()
+        if problem is None:
+            ceiling = saving.Ceiling(current_app.config["MAX_SAVED_RESULTS"], 0)
+            paused = ceiling.max_rows and ceiling.recount() >= ceiling.max_rows
     except SQLAlchemyError:
-        db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ready", "database": "ok"}
+        discard_session()
+        problem = "unreachable"
+    if problem is not None:
+        return {"status": "unavailable", "database": problem, "saving": "unavailable"}, 503
+    return {"status": "ready", "database": "ok", "saving": "paused" if paused else "ok"}

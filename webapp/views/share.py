@@ -17,7 +17,7 @@ from ..errors import render_error
 from ..qr import qr_svg
 from ..rulebook import answers_to_dict
 from ..storage import saving
-from ..storage.db import db
+from ..storage.db import discard_session
 from ..storage.models import SavedResult
 
 bp = Blueprint("share", __name__)
@@ -32,6 +32,9 @@ MAX_OWNED = 20
 # Minus infinity, not 0: time.monotonic() counts from boot, so on a machine up for less than
 # PURGE_EVERY_SECONDS a 0 here would put off the first sweep.
 _last_purge = float("-inf")
+# At the ceiling, expired results are swept at most this often (per worker) to make room.
+PURGE_AT_CEILING_SECONDS = 60
+_last_ceiling_purge = float("-inf")
 
 
 def _owned() -> list[str]:
@@ -53,18 +56,53 @@ def _purge_now_and_then() -> None:
     if time.monotonic() - _last_purge < current_app.config["PURGE_EVERY_SECONDS"]:
         return
     _last_purge = time.monotonic()
+    _purge()
+
+
+def _purge() -> int:
+    """Sweep expired results now; how many went. A failure is logged, never raised."""
     try:
         removed = saving.purge(cache=_snapshots())
-    except SQLAlchemyError:  # the save itself worked; the next sweep will catch up
-        db.session.rollback()
+    except SQLAlchemyError:  # runs after a save has been stored: it must not cost that save its link
+        discard_session()
         log.warning("Purging expired saved results failed")
-        return
+        return 0
     if removed:
         log.info("Purged %d expired saved result(s)", removed)
+    return removed
+
+
+def _ceiling() -> saving.Ceiling:
+    """The ceiling on stored results as this worker counts it, made at first use."""
+    ceiling = current_app.extensions.get("saved_ceiling")
+    if ceiling is None:
+        config = current_app.config
+        ceiling = saving.Ceiling(config["MAX_SAVED_RESULTS"], config["SAVED_COUNT_SECONDS"])
+        current_app.extensions["saved_ceiling"] = ceiling
+    return ceiling
+
+
+def _saving_paused() -> bool:
+    """Whether the database holds as many results as it may; sweeps expired ones first to make room."""
+    global _last_ceiling_purge
+    ceiling = _ceiling()
+    if not ceiling.full():
+        return False
+    if time.monotonic() - _last_ceiling_purge < PURGE_AT_CEILING_SECONDS:
+        return True
+    _last_ceiling_purge = time.monotonic()
+    if _purge():
+        return ceiling.recount() >= ceiling.max_rows
+    return True
+
+
+def _paused() -> tuple[str, int]:
+    log.warning("Saving is paused: the saved results have reached MAX_SAVED_RESULTS")
+    return render_template("share/paused.html"), 503
 
 
 def _unavailable(save_token: str = "") -> tuple[str, int]:
-    db.session.rollback()
+    discard_session()
     log.warning("The database is unavailable")
     # The retry form keeps the same token (and its proof), so a retry stores one result.
     save_proof = save_tokens.proof(save_token) if save_token else ""
@@ -106,14 +144,22 @@ def create():
     # else's link, must neither be stored nor hand over a result this browser did not save.
     if not save_tokens.redeem(token, request.form.get("save_proof", "")):
         return render_error(400, *STALE_SAVE)
+    try:
+        # A retry of a save that was stored (its answer lost on the way) still gets its link.
+        if _saving_paused() and saving.find(token) is None:
+            return _paused()
+    except SQLAlchemyError:
+        return _unavailable(token)
     # The snapshot holds the result as the page shows it and as the handout prints it.
     html = result_html.snapshot(answers)
     lifetime = dt.timedelta(days=current_app.config["SAVED_RESULT_DAYS"])
     try:
-        saved = saving.save(token, answers_to_dict(book, answers), html, book.version, lifetime)
+        token_hash = saving.save(token, answers_to_dict(book, answers), html, book.version, lifetime)
     except SQLAlchemyError:
         return _unavailable(token)
-    _remember(saved.token_hash)
+    # Stored: from here on nothing may fail the request, or the person would get no link.
+    _ceiling().saved_one()
+    _remember(token_hash)
     _purge_now_and_then()
     return redirect(url_for("share.show", token=token), 303)
 
