@@ -417,12 +417,13 @@ def test_an_option_hint_fits_the_body_area_chosen(browser):
     breast = browser.get("/start?situation=staging&site=breast&age=50")
     assert breast.url == "/q/extent"
     assert "stage 0, 1 or some stage 2" in breast.text
-    prostate = browser.get("/start?situation=staging&site=prostate&age=70")
+    # With answers given, a link asks before replacing them; "Yes" uses it.
+    prostate = browser.get("/start?situation=staging&site=prostate&age=70").submit_form(action="/start")
     assert prostate.url == "/q/extent"
     assert "stage 0, 1 or some stage 2" not in prostate.text
     assert "PSA" in prostate.text
     # The screening risk question names what "very high" means for the bowel, not the breast.
-    bowel = browser.get("/start?situation=screening&site=colorectal&age=50")
+    bowel = browser.get("/start?situation=screening&site=colorectal&age=50").submit_form(action="/start")
     assert bowel.url == "/q/risk"
     assert "Lynch syndrome" in bowel.text
     assert "BRCA" not in bowel.text
@@ -431,7 +432,7 @@ def test_an_option_hint_fits_the_body_area_chosen(browser):
 def test_how_it_was_found_is_not_asked_where_it_changes_nothing(browser):
     page = browser.get("/start?situation=symptoms&site=lymphoma&age=40")
     assert page.url == "/q/factors"
-    page = browser.get("/start?situation=symptoms&site=lung&age=40")
+    page = browser.get("/start?situation=symptoms&site=lung&age=40").submit_form(action="/start")
     assert page.url == "/q/found_by"
 
 

@@ -125,7 +125,7 @@ def test_without_factors_there_is_nothing_to_tell(browser):
 
 def test_the_disclaimer_and_limits_are_always_there(browser):
     for link in (STAGING_LUNG, SCREENING_BREAST, "/start?situation=screening&site=cervical&age=30&factors="):
-        browser.get("/restart")
+        browser.get("/restart").submit_form(action="/restart")  # a link asks before replacing answers
         page = results(browser, link)
         things = page.section("Things to know")
         assert "not medical advice" in things

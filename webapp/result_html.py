@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 from markupsafe import Markup
 
 from . import journey, presenting
@@ -59,8 +59,10 @@ def render_handout(answers: dict[str, AnswerValue], link: str | None, day: dt.da
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _cached_body(rules_version: str, mode: str, answers: AnswersKey) -> Markup:
-    del rules_version  # part of the key only: a new rulebook must never reuse old bodies
+def _cached_body(rules_version: str, mode: str, script_root: str, answers: AnswersKey) -> Markup:
+    # Part of the key only: a new rulebook must never reuse old bodies, and links in a body made
+    # under one path prefix (X-Forwarded-Prefix from a trusted proxy) must not go to another.
+    del rules_version, script_root
     return Markup(render_body(dict(answers), mode))
 
 
@@ -71,8 +73,8 @@ def _cached_handout(rules_version: str, day: dt.date, link: str, answers: Answer
 
 
 def body(answers: dict[str, AnswerValue], mode: str) -> Markup:
-    """The on-screen body, rendered once per answers, rules and mode."""
-    return _cached_body(rulebook().version, mode, _key(answers))
+    """The on-screen body, rendered once per answers, rules, mode and path prefix."""
+    return _cached_body(rulebook().version, mode, request.script_root, _key(answers))
 
 
 def handout(answers: dict[str, AnswerValue], link: str) -> Markup:

@@ -238,6 +238,13 @@ OTHER_STATES = [
     State("handout-every-factor", (STAGING_LUNG_EVERY_FACTOR, "/results/print"), "/results/print"),
     State("handout-screening-breast", (SCREENING_BREAST, "/results/print"), "/results/print"),
     State("start-over-confirmation", ("/q/situation", click("link", "Start over")), r"/restart(\?.*)?"),
+    State("link-would-replace-answers", (SCREENING_BREAST, STAGING_LUNG_EVERY_FACTOR), r"/start\?.+"),
+    State(
+        "no-js-link-would-replace-answers",
+        (SCREENING_BREAST, STAGING_LUNG_EVERY_FACTOR),
+        r"/start\?.+",
+        javascript=False,
+    ),
     State("saved-result-owner", SAVE, SAVED),
     State("saved-result-another-browser", (*SAVE, forget_cookies, reload), SAVED),
     State("saved-result-after-the-guide-changed", (*SAVE, rules_changed_since_saving), SAVED),
@@ -428,7 +435,7 @@ def test_every_keyboard_stop_shows_visible_focus(reach, state):
 # Answer JSON or a file rather than a page, or only send the person on to another page.
 NOT_PAGES = {"static", "pages.favicon"}
 NOT_PAGE_BLUEPRINTS = {"api", "health"}
-ONLY_REDIRECT = {"questionnaire.begin", "questionnaire.restart", "share.use"}
+ONLY_REDIRECT = {"questionnaire.begin", "questionnaire.replace", "questionnaire.restart", "share.use"}
 SAMPLE_ARGUMENTS = {"question_id": "situation", "test_id": "ct", "token": "x" * 43}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug import Response
@@ -36,28 +36,88 @@ def _link_answers() -> dict[str, object]:
     return raw
 
 
-@bp.get("/start")
-def begin() -> Response:
-    """Start, or carry on; a link with answers in it fills them in first."""
+def _read_link() -> tuple[dict[str, AnswerValue], list[str]]:
+    """The answers a pre-filled link gives, and a notice for each part of it that was left out."""
     book = rulebook()
-    if not request.args:
-        return journey.next_page(session_answers.load_answers(book), session_answers.load_seen())
     raw = _link_answers()
     answers, errors = parse_answers(book, raw)
     # One notice per question at most, and one for all unknown keys together, each echoing only a
     # few short, printable values: a link with a hundred odd keys must not overflow the cookie.
+    notices = [
+        f"{question.short}: {quote(str(raw[key]))} is not one of the answers we know."
+        for key in errors
+        if (question := book.question(key)) is not None
+    ]
     unknown = [key for key in errors if book.question(key) is None]
-    for key in errors:
-        question = book.question(key)
-        if question is not None:
-            flash(f"{question.short}: {quote(str(raw[key]))} is not one of the answers we know.", "notice")
     if len(unknown) == 1:
-        flash(f"The link asked about {quote(unknown[0])}, which is not one of our questions.", "notice")
+        notices.append(f"The link asked about {quote(unknown[0])}, which is not one of our questions.")
     elif unknown:
-        flash(f"The link asked about {quote_some(unknown)}, which are not our questions.", "notice")
-    seen = [q.id for q in book.questions if q.id in answers]
+        notices.append(f"The link asked about {quote_some(unknown)}, which are not our questions.")
+    return answers, notices
+
+
+def _given(answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+    """The answers a person can see: those to questions that apply (the check page shows these)."""
+    return {q.id: answers[q.id] for q in journey.applicable(rulebook(), answers) if q.id in answers}
+
+
+def _use_link(answers: dict[str, AnswerValue], notices: list[str]) -> Response:
+    """Put the link's answers in place of any others and go to the first question they leave open."""
+    for notice in notices:
+        flash(notice, "notice")
+    seen = [q.id for q in rulebook().questions if q.id in answers]
     session_answers.save(answers, seen)
     return journey.next_page(answers, seen)
+
+
+def _carry_on_url(answers: dict[str, AnswerValue], seen: list[str]) -> str:
+    """Where a person with these answers was going: the next question, or the results when done."""
+    question = journey.first_unseen(rulebook(), answers, seen)
+    if question is None:
+        return url_for("results.show")
+    return url_for("questionnaire.step", question_id=question.id)
+
+
+@bp.get("/start")
+def begin() -> Response | str:
+    """Start, or carry on; a link with answers fills them in, asking first if it would change any.
+
+    A GET never replaces answers already given, so a link on another site cannot change them
+    behind the person's back: it shows both sets and a form that posts the same link back.
+    """
+    now = session_answers.load_answers(rulebook())
+    seen = session_answers.load_seen()
+    if not request.args:
+        return journey.next_page(now, seen)
+    answers, notices = _read_link()
+    given_now, given_link = _given(now), _given(answers)
+    if not given_now:
+        return _use_link(answers, notices)
+    if given_link.items() <= given_now.items():
+        # Nothing new in the link: keep every answer (using it as it is would only drop some).
+        for notice in notices:
+            flash(notice, "notice")
+        return journey.next_page(now, seen)
+    changed = [q.short for q in rulebook().questions if given_link.get(q.id) != given_now.get(q.id)]
+    # The link goes back exactly as it came, to be read again by the same parser when posted.
+    again = url_for("questionnaire.begin") + "?" + urlencode(list(request.args.items(multi=True)))
+    return render_template(
+        "questionnaire/replace.html",
+        link_rows=[row for row in journey.answer_rows(answers) if row["id"] in given_link],
+        now_rows=[row for row in journey.answer_rows(now) if row["id"] in given_now],
+        changed=changed,
+        notices=notices,
+        action=again,
+        keep=_carry_on_url(now, seen),
+    )
+
+
+@bp.post("/start")
+def replace() -> Response:
+    """Use a pre-filled link's answers once the person has said yes (the form's token proves it)."""
+    if not request.args:
+        return journey.next_page(session_answers.load_answers(rulebook()), session_answers.load_seen())
+    return _use_link(*_read_link())
 
 
 def _render_step(question: Question, form, answers: dict[str, AnswerValue], change: bool, status: int = 200):
