@@ -61,7 +61,7 @@ def check_secret_key(app: Flask) -> None:
     key = app.config.get("SECRET_KEY")
     if app.testing or app.debug:
         if not key:
-            app.config["SECRET_KEY"] = "dev"
+            app.config["SECRET_KEY"] = "dev"  # noqa: S105 - tests and debug only; production refuses it
         return
     if not key or str(key).strip().lower() in INSECURE_SECRET_KEYS or len(str(key)) < 16:
         raise InsecureSecretKey(

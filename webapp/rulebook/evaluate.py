@@ -69,7 +69,8 @@ def _result_test(
     usual_level = usual.level if usual else None
     usual_why = " ".join(usual.whys) if usual else ""
     if change is None or change.level == usual_level:
-        assert usual is not None  # a test is in the result because a rule added or changed it
+        if usual is None:  # cannot happen: a test is in the result because a rule added or changed it
+            raise ValueError(f"{test.id} is in the result with neither a rule nor a change")
         return ResultTest(test, usual.level, usual_why, tuple(usual.rules), cautions, usual_level, usual_why)
     rules = (*usual.rules, *change.rules) if usual else tuple(change.rules)
     why = " ".join(change.whys)
