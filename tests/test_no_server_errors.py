@@ -1,8 +1,9 @@
 """No input gives a 500 (issue 9): over-long numbers, and generated junk on every step and API route.
 
 The Hypothesis tests are derandomized (the same inputs on every run) and bounded: 700 posts to
-each question step, 3,000 bodies to the evaluate endpoint, 2,000 GETs across the other API routes
-and 1,000 posts to the save form; under a minute on a 2-core machine.
+each question step, 3,000 bodies to the evaluate endpoint, 2,000 GETs across the other API routes,
+1,000 posts to the save form and 600 pre-fill links (each followed, then confirmed); under a
+minute on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -383,6 +384,48 @@ def test_a_made_up_save_token_writes_no_row(app, client, rulebook):
         set_answers(client, rulebook, typed, seen)
         response = client.post("/saved", data=form)
         assert response.status_code < 500, response.get_data(as_text=True)[:500]
+        assert saved_rows(app) == 0
+
+    check()
+
+
+# -- generated pre-fill links, followed with and without answers in progress ---------------------
+
+LINK_EXAMPLES = 600
+
+
+def link_queries(book: Rulebook) -> st.SearchStrategy:
+    """Query strings mixing real question ids and options with junk, repeats and odd characters."""
+    ids = [q.id for q in book.questions]
+    options = sorted({v for q in book.questions for v in q.values})
+    value = st.one_of(FORM_TEXT, NUMBERISH, st.sampled_from(options), st.just(",".join(options[:3])))
+    pair = st.tuples(st.one_of(st.sampled_from(ids), FORM_TEXT.filter(bool)), value)
+    return st.lists(pair, min_size=1, max_size=8).map(urlencode)
+
+
+def test_no_pre_fill_link_gives_a_500_or_changes_answers_without_asking(app, client, rulebook):
+    typed, _ = parse_answers(rulebook, {"situation": "staging", "site": "lung", "age": "60"})
+    seen = [q.id for q in rulebook.questions]
+
+    @fuzz(LINK_EXAMPLES)
+    @given(query=link_queries(rulebook), answered=st.booleans())
+    def check(query, answered):
+        with client.session_transaction() as session:
+            session.clear()  # a browser follows each redirect and sees its notices; this client does not
+        set_answers(client, rulebook, typed if answered else {}, seen if answered else [])
+        before = stored_answers(client)
+        response = client.get(f"/start?{query}")
+        assert response.status_code < 500, response.get_data(as_text=True)[:500]
+        assert response.status_code in (200, 302, 303)
+        if answered:
+            # A link followed from anywhere asks first: the GET itself never changes given answers.
+            assert stored_answers(client) == before
+        # "Yes" posts the same link back; it is read again by the same parser.
+        confirmed = client.post(f"/start?{query}")
+        assert confirmed.status_code < 500, confirmed.get_data(as_text=True)[:500]
+        for answer in (response, confirmed):
+            cookies = answer.headers.getlist("Set-Cookie")
+            assert all(len(cookie) < 4000 for cookie in cookies), (query, [len(c) for c in cookies])
         assert saved_rows(app) == 0
 
     check()
