@@ -10,13 +10,12 @@ from __future__ import annotations
 import itertools
 import statistics
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .export import answers_to_dict
 from .load import FACTORS_QUESTION
-from .model import LEVELS, AnswerValue, Rule, Rulebook
+from .model import LEVELS, AnswerValue, Condition, Rule, Rulebook
 from .texts import Text, directive_phrase, patient_texts
 
 MAX_GRADE = 9.0
@@ -155,19 +154,27 @@ class _Base:
     levels: dict[str, dict[str, list[str]]]
     usual: dict[str, str]
     topics: set[str]
-    factor_rules: list[Rule]  # the candidate rules that do look at the factors
+    # The rules that look at the factors and could still fire here, each with the conditions left
+    # to check once the factors are known (the rest already hold for these answers).
+    factor_rules: list[tuple[Rule, tuple[Condition, ...]]]
+    group: tuple  # the index answers (situation, site) that findings are reported by
+    # What a visit finds, by the factor rules that fired: every set of factors that fires the same
+    # rules gives the same result, so it is worked out once per base.
+    outcomes: dict[tuple[str, ...], list[tuple]] = field(default_factory=dict)
 
 
 class _Walker:
     """Collects what the walk sees, grouping repeated findings so reports stay short.
 
     The walk tries every set of safety factors for each set of the other answers, one after
-    another; rules that ignore the factors are worked out once for all of those sets.
+    another. Rules that ignore the factors are worked out once for all of those sets; a rule that
+    looks at them has its other conditions checked once too, and the findings are worked out once
+    per set of rules the factors fire.
     """
 
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
-        self.fired: Counter[str] = Counter()
+        self.fired: set[str] = set()
         self.reached: set[tuple[str, AnswerValue]] = set()
         self.asked: set[str] = set()
         self.findings: dict[tuple, list] = {}
@@ -176,6 +183,16 @@ class _Walker:
         self.effective: set[tuple[str, str]] = set()
         self.note_topic = {n.id: n.topic for n in rulebook.notes.values()}
         self.looks_at_factors = {r.id for r in rulebook.rules if r.when.looks_at(FACTORS_QUESTION)}
+        self.rules = {r.id: r for r in rulebook.rules}
+        # Factor rules that can change what the walk finds: they change levels, or add a note of a
+        # topic the checks require. The others (a caution note for a factor) cannot.
+        checked_topics = {*REQUIRED_TOPICS, GAP_TOPIC}
+        self.shapes_findings = {
+            r.id
+            for r in rulebook.rules
+            if r.id in self.looks_at_factors
+            and (r.changes or any(self.note_topic[n] in checked_topics for n in r.notes))
+        }
         self.base: _Base | None = None
 
     def find(self, key: tuple, example: dict[str, AnswerValue]) -> None:
@@ -203,17 +220,24 @@ class _Walker:
         factor_rules = []
         for rule in self.rulebook.candidate_rules(answers):
             if rule.id in self.looks_at_factors:
-                factor_rules.append(rule)
+                # A rule whose only effect is a note no check looks at matters here only for
+                # whether it ever fires; once it has, it is left out of the visits.
+                if rule.id in self.fired and rule.id not in self.shapes_findings:
+                    continue
+                left = _factor_part(rule, answers)
+                if left is not None:
+                    factor_rules.append((rule, left))
                 continue
             if not rule.when.holds(answers):
                 continue
-            self.fired[rule.id] += 1
+            self.fired.add(rule.id)
             for added in rule.tests:
                 levels.setdefault(added.id, {}).setdefault(added.level, []).append(rule.id)
             topics.update(self.note_topic[n] for n in rule.notes)
         # The usual level of each test: the more common one, as evaluate resolves a conflict.
         usual = {test_id: min(by_level, key=LEVELS.index) for test_id, by_level in levels.items()}
-        self.base = _Base(key, levels, usual, topics, factor_rules)
+        group = tuple(answers.get(q) for q in self.rulebook.index_questions)
+        self.base = _Base(key, levels, usual, topics, factor_rules, group)
         return self.base
 
     def visit(self, answers: dict[str, AnswerValue]) -> None:
@@ -221,12 +245,19 @@ class _Walker:
         base = self.base_for(answers)
         if FACTORS_QUESTION in answers:
             self.reach(FACTORS_QUESTION, answers[FACTORS_QUESTION])
+        fired = tuple(rule.id for rule, left in base.factor_rules if all(c.holds(answers) for c in left))
+        found = base.outcomes.get(fired)
+        if found is None:
+            found = base.outcomes[fired] = self.outcome(base, fired)
+        for key in found:
+            self.find(key, answers)
+
+    def outcome(self, base: _Base, fired: tuple[str, ...]) -> list[tuple]:
+        """What the walk finds for these answers when exactly these factor rules fire."""
+        self.fired.update(fired)
         topics = base.topics
         changes: dict[str, dict[str, list[str]]] = {}
-        for rule in base.factor_rules:
-            if not rule.when.holds(answers):
-                continue
-            self.fired[rule.id] += 1
+        for rule in (self.rules[rule_id] for rule_id in fired):
             if rule.notes:
                 topics = topics | {self.note_topic[n] for n in rule.notes}
             for change in rule.changes:
@@ -235,17 +266,48 @@ class _Walker:
                     changes.setdefault(change.id, {}).setdefault(change.level, []).append(rule.id)
                     if change.level != level:
                         self.effective.add((rule.id, change.id))
-        group = tuple(answers.get(q) for q in self.rulebook.index_questions)
+        found: list[tuple] = []
         if not base.levels and not changes and GAP_TOPIC not in topics:
-            self.find(("gap", group), answers)
-        for topic in REQUIRED_TOPICS:
-            if topic not in topics:
-                self.find(("missing", topic, group), answers)
-        for kind, found in (("conflict", base.levels), ("change conflict", changes)):
-            for test_id, by_level in found.items():
+            found.append(("gap", base.group))
+        found += [("missing", topic, base.group) for topic in REQUIRED_TOPICS if topic not in topics]
+        for kind, levels in (("conflict", base.levels), ("change conflict", changes)):
+            for test_id, by_level in levels.items():
                 if len(by_level) > 1:
                     pairs = tuple(sorted((lvl, tuple(ids)) for lvl, ids in by_level.items()))
-                    self.find((kind, test_id, pairs), answers)
+                    found.append((kind, test_id, pairs))
+        return found
+
+
+def _factor_part(rule: Rule, answers: dict[str, AnswerValue]) -> tuple[Condition, ...] | None:
+    """The conditions of a rule still to check once the factors are known, or None if it cannot fire.
+
+    Every other condition is about answers that are fixed for this base, so it is checked now.
+    """
+    left: list[Condition] = []
+    for condition in rule.when.all:
+        if condition.question == FACTORS_QUESTION:
+            left.append(condition)
+        elif not condition.holds(answers):
+            return None
+    if rule.when.any:
+        if any(c.question == FACTORS_QUESTION for c in rule.when.any):
+            # Rare: keep the whole `any` group, as one condition checked per set of factors.
+            left.append(_AnyOf(rule.when.any))
+        elif not any(c.holds(answers) for c in rule.when.any):
+            return None
+    return tuple(left)
+
+
+class _AnyOf:
+    """An `any` group that mentions the factors, checked as one condition."""
+
+    question = FACTORS_QUESTION
+
+    def __init__(self, conditions: tuple[Condition, ...]) -> None:
+        self.conditions = conditions
+
+    def holds(self, answers: dict[str, AnswerValue]) -> bool:
+        return any(c.holds(answers) for c in self.conditions)
 
 
 def _walk_problems(rulebook: Rulebook) -> tuple[list[Problem], int]:
@@ -266,7 +328,7 @@ def _walk_problems(rulebook: Rulebook) -> tuple[list[Problem], int]:
             problems.append(Problem(key[0], rules_file, f"test '{test_id}'", f"{sides} in {times}"))
     for rule in rulebook.rules:
         where = f"rule '{rule.id}'"
-        if not walker.fired[rule.id]:
+        if rule.id not in walker.fired:
             problems.append(Problem("dead rule", rule.provenance.file, where, "never fires for any answers"))
             continue
         for change in rule.changes:
