@@ -1,15 +1,31 @@
 """The public ids of ../shared/CONTRACT.md: links and programs depend on them.
 
-They may grow, never shrink or change meaning; tests check the app against this copy. The ten
-newer sites and the tests that come with them (ct_urography, endoscopic_ultrasound, thyroid_scan)
-join this copy with the work that adds them.
+They may grow, never shrink or change meaning; tests check the app against this copy.
 """
 
 from __future__ import annotations
 
 CONTRACT_QUESTIONS = {
     "situation": {"screening", "symptoms", "biopsy", "staging", "treatment", "follow_up"},
-    "site": {"breast", "lung", "colorectal", "prostate", "cervical", "lymphoma", "other"},
+    "site": {
+        "breast",
+        "lung",
+        "colorectal",
+        "prostate",
+        "cervical",
+        "lymphoma",
+        "kidney",
+        "bladder",
+        "skin",
+        "uterus",
+        "ovary",
+        "liver",
+        "pancreas",
+        "thyroid",
+        "head_neck",
+        "brain",
+        "other",
+    },
     "age": None,
     "risk": {"average", "higher", "very_high", "unsure"},
     "found_by": {"symptom", "screening_result", "other_scan"},
@@ -33,6 +49,9 @@ CONTRACT_TESTS = {
     "bone_scan",
     "guided_biopsy",
     "psma_pet",
+    "ct_urography",
+    "endoscopic_ultrasound",
+    "thyroid_scan",
     "heart_scan",
     "bone_density",
 }

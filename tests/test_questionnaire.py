@@ -132,10 +132,10 @@ def test_a_prefilled_link_fills_valid_answers_and_continues_from_the_first_gap(b
 
 
 def test_a_prefilled_link_drops_bad_values_with_a_polite_notice(browser):
-    page = browser.get("/start?situation=staging&site=liver&age=200&colour=blue&factors=pregnant,flying")
+    page = browser.get("/start?situation=staging&site=spleen&age=200&colour=blue&factors=pregnant,flying")
     assert page.url == "/q/site"
     notice = page.region("Some answers in your link were left out")
-    assert "Body area: “liver” is not one of the answers we know." in notice
+    assert "Body area: “spleen” is not one of the answers we know." in notice
     assert "Age: “200” is not one of the answers we know." in notice
     assert "The link asked about “colour”, which is not one of our questions." in notice
     assert "Things to tell the care team" in notice

@@ -25,7 +25,7 @@ PAGES = [
     ("pack_years", [LUNG_SCREENING + "&smoking=former"], "/q/pack_years"),
     ("years_since_quit", [LUNG_SCREENING + "&smoking=former&pack_years=30"], "/q/years_since_quit"),
     ("factors", [LUNG_SCREENING + "&smoking=former&pack_years=30&years_since_quit=5"], "/q/factors"),
-    ("link with a bad value", ["/start?situation=staging&site=liver"], "/q/site"),
+    ("link with a bad value", ["/start?situation=staging&site=spleen"], "/q/site"),
     ("check answers", ["/start?situation=staging&site=lung&age=60&factors=kidney"], "/check"),
     (
         "results with every factor",

@@ -229,7 +229,7 @@ OTHER_STATES = [
     State("start-page", ("/",), "/"),
     State("about", ("/about",), "/about"),
     State("glossary", ("/glossary",), "/glossary"),
-    State("link-with-a-bad-answer", ("/start?situation=staging&site=liver",), "/q/site"),
+    State("link-with-a-bad-answer", ("/start?situation=staging&site=spleen",), "/q/site"),
     State("link-with-an-unknown-question", ("/start?situation=screening&colour=blue",), "/q/site"),
     State("check-answers", (SCREENING_BREAST,), "/check"),
     State("check-answers-every-factor", (STAGING_LUNG_EVERY_FACTOR,), "/check"),

@@ -5,7 +5,12 @@ from __future__ import annotations
 from webapp.rulebook import evaluate
 
 C, S, N = "commonly_used", "sometimes_used", "not_usually_used"
-SITES = ["breast", "lung", "colorectal", "prostate", "cervical", "lymphoma", "other"]
+# Every site in the contract: the checks that hold for all of them run over each.
+SITES = [
+    *("breast", "lung", "colorectal", "prostate", "cervical", "lymphoma"),
+    *("kidney", "bladder", "skin", "uterus", "ovary", "liver", "pancreas", "thyroid", "head_neck", "brain"),
+    "other",
+]
 
 
 def outcome(rulebook, situation, **answers):
