@@ -13,5 +13,9 @@ from markupsafe import Markup
 def qr_svg(url: str) -> Markup:
     """A QR code of the link as inline SVG, named for screen readers (the link is printed beside it)."""
     svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
-    named = re.sub(r"^<svg ", '<svg role="img" aria-label="QR code of the link" ', svg)
+    # segno gives a size but no viewBox, so a code drawn smaller than that size (a printed handout
+    # or card) would be cut off, not scaled: the viewBox makes it scale to any width.
+    size = re.match(r'<svg width="(\d+)" height="(\d+)"', svg)
+    box = f'viewBox="0 0 {size[1]} {size[2]}" ' if size else ""
+    named = re.sub(r"^<svg ", f'<svg role="img" aria-label="QR code of the link" {box}', svg)
     return Markup(named)  # noqa: S704 - segno writes only path data and colours, never the link's text
