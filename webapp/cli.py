@@ -28,12 +28,17 @@ from .rulebook.verify import MAX_GRADE, MAX_MEDIAN_GRADE
 rules_cli = click.Group("rules", help="Check the rule table, or explain one result.")
 
 
+def _rules_dir() -> str:
+    """The rules folder when there is no app: FLASK_RULES_DIR, else the default."""
+    return os.environ.get("FLASK_RULES_DIR") or Defaults.RULES_DIR
+
+
 def _rulebook() -> Rulebook:
     """The app's rulebook when there is an app, else the rule files read directly."""
     if current_app:
         return current_app.extensions["rulebook"]
     try:
-        return load(os.environ.get("FLASK_RULES_DIR") or Defaults.RULES_DIR)
+        return load(_rules_dir())
     except RulebookError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -46,7 +51,7 @@ def format_report(rulebook: Rulebook, report: Report, worst: int = 5) -> str:
         f"  rules version   {rulebook.version[:16]}",
         f"  walked          {report.combinations:,} answer combinations in {report.seconds:.2f} s",
         f"  content         {report.rules} rules, {report.tests} tests, {report.notes} notes, "
-        f"{report.texts} texts",
+        f"{report.texts} texts, {report.scenarios} scenarios",
     ]
     if report.grades:
         lines.append(
@@ -67,7 +72,9 @@ def format_report(rulebook: Rulebook, report: Report, worst: int = 5) -> str:
 def check_command() -> None:
     """Walk every answer combination and check the content; exit 1 on any problem."""
     rulebook = _rulebook()
-    report = verify(rulebook, grade=reading_grade)
+    # The folder too, for its CHANGELOG.md (which must name this rules version).
+    rules_dir = current_app.config["RULES_DIR"] if current_app else _rules_dir()
+    report = verify(rulebook, grade=reading_grade, rules_dir=rules_dir)
     click.echo(format_report(rulebook, report))
     sys.exit(0 if report.ok else 1)
 

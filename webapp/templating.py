@@ -16,6 +16,12 @@ NAV_LINKS = (
     ("pages.glossary", "Words explained"),
     ("pages.about", "About this guide"),
 )
+# For care teams and teachers: in the footer of every page, so the header stays short on a phone.
+FOOTER_LINKS = (
+    ("link.build", "Make a patient link"),
+    ("teach.gallery", "Teaching"),
+    ("ruletable.index", "Rule table"),
+)
 
 
 def long_date(value: dt.date | None) -> str:
@@ -44,6 +50,7 @@ def _site_links() -> dict[str, Any]:
             cache.clear()
         links = cache[key] = {
             "nav": [(url_for(endpoint), label, endpoint) for endpoint, label in NAV_LINKS],
+            "more": [(url_for(endpoint), label, endpoint) for endpoint, label in FOOTER_LINKS],
             "home": url_for("pages.start"),
             "css": url_for("static", filename=static.hashed_name("css/app.css")),
             "js": url_for("static", filename=static.hashed_name("js/app.js")),

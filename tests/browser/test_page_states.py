@@ -279,6 +279,92 @@ OTHER_STATES = [
     ),
     State("compare-none-chosen", ("/tests", click("button", "Compare")), r"/tests/compare(\?.*)?", 400),
     State("compare-unknown-test", ("/tests/compare?tests=ct&tests=xyz",), r"/tests/compare\?.*", 400),
+    State("rule-table", ("/rules",), "/rules"),
+    State("rule-table-breast", ("/rules/breast",), "/rules/breast"),
+    State("rule-cell-with-changes", ("/rules/breast/screening/breast_mri",), "/rules/breast/screening/.+"),
+    State("rule-cell-factor-only", ("/rules/breast/staging/mri",), "/rules/breast/staging/mri"),
+    State("rules-changelog", ("/rules/changelog",), "/rules/changelog"),
+    State("rule-table-not-found", ("/rules/spleen",), "/rules/spleen", 404),
+    # What-if and the journey for one body area (webapp/views/whatif.py).
+    State("what-if-pick", ("/what-if?situation=staging&site=lung&age=60&factors=",), r"/what-if(\?.*)?"),
+    State(
+        "what-if-pregnant-lung-staging",
+        ("/what-if?situation=staging&site=lung&age=60&factors=&toggle=factors:pregnant",),
+        r"/what-if\?.*",
+    ),
+    State(
+        "what-if-new-situation",
+        ("/what-if?situation=staging&site=breast&age=50&extent=early&change=situation&to=screening",),
+        r"/what-if\?.*",
+    ),
+    State(
+        "what-if-no-difference",
+        ("/what-if?situation=staging&site=lung&age=60&change=age&to=61",),
+        r"/what-if\?.*",
+    ),
+    State(
+        "what-if-bad-link", ("/what-if?situation=staging&site=lung&change=age&to=old",), r"/what-if\?.*", 400
+    ),
+    State(
+        "no-js-what-if-pregnant",
+        ("/what-if?situation=staging&site=lung&age=60&factors=&toggle=factors:pregnant",),
+        r"/what-if\?.*",
+        javascript=False,
+    ),
+    State("journey-form", ("/journey",), "/journey"),
+    State("journey-form-error", ("/journey?site=spleen&age=60",), r"/journey\?.*", 400),
+    State("journey-lung-pregnant", ("/journey?site=lung&age=60&factors=pregnant",), r"/journey\?.*"),
+    # Teaching (webapp/views/teach.py): the gallery, a scenario's result, each presenter step.
+    State("teach-gallery", ("/teach",), "/teach"),
+    State("teach-gallery-filtered", ("/teach?situation=staging&site=breast",), r"/teach\?.+"),
+    State("teach-gallery-no-match", ("/teach?situation=screening&site=bladder",), r"/teach\?.+"),
+    State("teach-gallery-bad-filter", ("/teach?site=spleen",), r"/teach\?.+", 400),
+    State("no-js-teach-gallery", ("/teach",), "/teach", javascript=False),
+    State("teach-result", ("/teach/maya-pregnant-staging",), "/teach/maya-pregnant-staging"),
+    *(
+        State(
+            f"teach-present-step-{n}",
+            (f"/teach/maya-pregnant-staging/present?step={n}",),
+            r"/teach/[a-z-]+/present\?step=\d",
+        )
+        for n in (1, 2, 3, 4)
+    ),
+    State(
+        "teach-present-ana-answer",
+        ("/teach/ana-call-back-mammogram/present?step=3",),
+        r"/teach/[a-z-]+/present\?step=3",
+    ),
+    State(
+        "no-js-teach-present",
+        ("/teach/maya-pregnant-staging/present?step=2",),
+        r"/teach/.+",
+        javascript=False,
+    ),
+    State("teach-scenario-not-found", ("/teach/nobody",), "/teach/nobody", 404),
+    # The link builder for care teams (webapp/views/link.py): the form, a built link, an error, cards.
+    State("link-builder", ("/link",), "/link"),
+    State(
+        "link-builder-built",
+        ("/link", check("Staging"), check("Lung"), fill("age", "64"), click("button", "Make the link")),
+        r"/link\?.+",
+    ),
+    State(
+        "link-builder-dropped", ("/link?situation=staging&site=lung&risk=higher&factors=none",), r"/link\?.+"
+    ),
+    State("link-builder-error", ("/link?site=lung&age=old",), r"/link\?.+", 400),
+    State(
+        "no-js-link-builder-built",
+        ("/link?situation=staging&site=lung&age=64",),
+        r"/link\?.+",
+        javascript=False,
+    ),
+    State("link-cards-4-a4", ("/link/cards?situation=staging&site=lung&age=64",), r"/link/cards(\?.*)?"),
+    State(
+        "link-cards-2-letter",
+        ("/link/cards?situation=staging&site=lung&per_sheet=2&paper=letter",),
+        r"/link/cards\?.+",
+    ),
+    State("link-cards-bad-size", ("/link/cards?situation=staging&per_sheet=3",), r"/link/cards\?.+", 400),
     State("page-not-found", ("/no-such-page",), "/no-such-page", 404),
     State("question-not-found", ("/q/no-such-question",), "/q/no-such-question", 404),
     State("test-not-found", ("/tests/no-such-test",), "/tests/no-such-test", 404),
@@ -433,10 +519,13 @@ def test_every_keyboard_stop_shows_visible_focus(reach, state):
 # --- the checks can fail, and the list keeps up with the views ----------------------------------
 
 # Answer JSON or a file rather than a page, or only send the person on to another page.
-NOT_PAGES = {"static", "pages.favicon"}
+NOT_PAGES = {"static", "pages.favicon", "ruletable.as_csv", "ruletable.as_json"}
 NOT_PAGE_BLUEPRINTS = {"api", "health"}
 ONLY_REDIRECT = {"questionnaire.begin", "questionnaire.replace", "questionnaire.restart", "share.use"}
 SAMPLE_ARGUMENTS = {"question_id": "situation", "test_id": "ct", "token": "x" * 43}
+SAMPLE_ARGUMENTS |= {"site": "breast", "situation": "screening", "test": "breast_mri"}  # the rule table
+SAMPLE_ARGUMENTS |= {"scenario_id": "maya-pregnant-staging"}  # teaching
+NOT_PAGES |= {"link.qr_svg_file", "link.qr_png_file"}  # the link builder's QR code downloads
 
 
 def test_every_view_is_reached(tmp_path):

@@ -8,7 +8,7 @@ import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -695,15 +695,22 @@ def load(root: str | Path) -> Rulebook:
     if loader.problems:
         raise RulebookError(loader.problems)
     index_questions, index = _index(questions, rules)
-    return Rulebook(
+    book = Rulebook(
         questions=questions,
         tests=MappingProxyType(tests),
         notes=MappingProxyType(notes),
         rules=rules,
         glossary=MappingProxyType(glossary),
         pages=MappingProxyType(pages),
-        version=loader.version(),
+        version="",
         index_questions=index_questions,
         index=MappingProxyType(index),
         test_rank=MappingProxyType({test_id: rank for rank, test_id in enumerate(tests)}),
     )
+    # Scenarios are checked against the loaded questions, so they are read once the rest is sound.
+    from .scenarios import read_scenarios  # it builds on this module: imported here, not at the top
+
+    scenarios = read_scenarios(loader, book)
+    if loader.problems:
+        raise RulebookError(loader.problems)
+    return replace(book, scenarios=MappingProxyType(scenarios), version=loader.version())

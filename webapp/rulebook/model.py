@@ -6,6 +6,11 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # scenarios.py builds on this module, so it is imported for type checking only
+    from .scenarios import Scenario
 
 # An answer is a choice value, a whole number, or a set of choices.
 AnswerValue = str | int | frozenset[str]
@@ -307,6 +312,8 @@ class Rulebook:
     index: Mapping[tuple[AnswerValue, ...], tuple[Rule, ...]]
     # Position of each test in the catalogue: results list tests in this order within a level.
     test_rank: Mapping[str, int]
+    # Made-up people for teaching (rules/scenarios.toml), by id, in file order.
+    scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
 
     def question(self, question_id: str) -> Question | None:
         """Find a question by id."""

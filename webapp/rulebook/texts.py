@@ -91,6 +91,12 @@ def patient_texts(rulebook: Rulebook) -> Iterator[Text]:
     for term in rulebook.glossary.values():
         p = term.provenance
         yield Text(p.file, f"term '{term.id}'", "definition", term.definition, True, p)
+    for s in rulebook.scenarios.values():
+        where, p = f"scenario '{s.id}'", s.provenance
+        yield Text(p.file, where, "story", s.story, True, p)
+        yield Text(p.file, where, "guess.prompt", s.guess, True, p)
+        for n, point in enumerate(s.points, 1):
+            yield Text(p.file, where, f"point {n}", point.text, True, p)
     for r in rulebook.rules:
         p = r.provenance
         for added in r.tests:

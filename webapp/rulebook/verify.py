@@ -12,10 +12,13 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from . import changelog
 from .export import answers_to_dict
 from .load import FACTORS_QUESTION
 from .model import LEVELS, AnswerValue, Condition, Rule, Rulebook
+from .scenarios import scenario_problems
 from .texts import Text, directive_phrase, patient_texts
 
 MAX_GRADE = 9.0
@@ -58,6 +61,7 @@ class Report:
     texts: int
     grades: tuple[Grade, ...] = field(default=())  # worst first; empty if grades were not checked
     seconds: float = 0.0
+    scenarios: int = 0
 
     @property
     def ok(self) -> bool:
@@ -429,15 +433,22 @@ def verify(
     *,
     max_grade: float = MAX_GRADE,
     max_median: float = MAX_MEDIAN_GRADE,
+    rules_dir: str | Path | None = None,
 ) -> Report:
     """Walk every reachable answer set and check the content; return what is wrong.
 
     `grade` scores a text's reading grade (Flesch-Kincaid); the rulebook stays free of outside
-    packages, so the caller passes it in. Without it, reading levels are not checked.
+    packages, so the caller passes it in. Without it, reading levels are not checked. With
+    `rules_dir`, a CHANGELOG.md there must have an entry for this rules version.
     """
     started = time.perf_counter()
     problems, combinations = _walk_problems(rulebook)
+    # A rule change can make a scenario's teaching point untrue: said here, never taught.
+    problems += [Problem("scenario", *found) for found in scenario_problems(rulebook)]
     text_problems, grades, text_count = _text_problems(rulebook, grade, max_grade, max_median)
+    missing = changelog.missing_entry(rules_dir, rulebook.version) if rules_dir else None
+    if missing:
+        text_problems.append(Problem("changelog", f"rules/{changelog.FILE_NAME}", "(file)", missing))
     return Report(
         problems=tuple(problems + text_problems),
         combinations=combinations,
@@ -447,4 +458,5 @@ def verify(
         texts=text_count,
         grades=tuple(grades),
         seconds=time.perf_counter() - started,
+        scenarios=len(rulebook.scenarios),
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, health, library, pages, questionnaire, results, share
+from . import api, health, library, link, pages, questionnaire, results, ruletable, share, teach, whatif
 
 
 def register(app: Flask) -> None:
     """Attach one blueprint per area of the site."""
-    for module in (pages, questionnaire, results, share, library, api, health):
+    areas = (pages, questionnaire, results, share, library, api, health, whatif, link, ruletable, teach)
+    for module in areas:
         app.register_blueprint(module.bp)
