@@ -198,3 +198,13 @@ def test_each_scenario_leads_to_a_what_if_for_its_answers_and_the_gallery_to_the
     page = client.get(what_if)
     assert page.status_code == 200
     assert "<h1>What if one answer were different?</h1>" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/about"])
+def test_the_start_and_about_pages_tell_teachers_how_to_use_the_guide(client, path):
+    page = client.get(path)
+    words = text_of(page)
+    assert "For teachers" in words
+    assert "“Scenarios for teaching”" in words
+    if path == "/":
+        assert "/teach" in links(page)
