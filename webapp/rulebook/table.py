@@ -16,7 +16,7 @@ from typing import Any
 
 from .load import FACTORS_QUESTION
 from .model import LEVELS, NOT_LISTED, AnswerValue, Condition, ImagingTest, Option, Rule, Rulebook, RuleChange
-from .verify import answer_domains
+from .verify import answer_domains, walk
 
 SITE_QUESTION = "site"
 SITUATION_QUESTION = "situation"
@@ -115,26 +115,7 @@ def _non_factor_answers(rulebook: Rulebook) -> Iterator[dict[str, AnswerValue]]:
     domains = answer_domains(rulebook)
     if FACTORS_QUESTION in domains:
         domains[FACTORS_QUESTION] = (frozenset(),)
-    questions = rulebook.questions
-    answers: dict[str, AnswerValue] = {}
-
-    def step(i: int) -> Iterator[dict[str, AnswerValue]]:
-        if i == len(questions):
-            yield answers
-            return
-        question = questions[i]
-        if not question.show_when.holds(answers):
-            yield from step(i + 1)
-            return
-        for value in domains[question.id]:
-            if value is None:  # the question left blank
-                yield from step(i + 1)
-                continue
-            answers[question.id] = value
-            yield from step(i + 1)
-            del answers[question.id]
-
-    return step(0)
+    return walk(rulebook, domains)
 
 
 def _may_fire(rule: Rule, answers: Mapping[str, AnswerValue]) -> bool:

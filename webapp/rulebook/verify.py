@@ -116,9 +116,14 @@ def answer_domains(rulebook: Rulebook) -> dict[str, tuple[AnswerValue | None, ..
     return domains
 
 
-def walk(rulebook: Rulebook) -> Iterator[dict[str, AnswerValue]]:
-    """Yield every reachable combination of answers (the same dict, changed in place)."""
-    domains = answer_domains(rulebook)
+def walk(
+    rulebook: Rulebook, domains: dict[str, tuple[AnswerValue | None, ...]] | None = None
+) -> Iterator[dict[str, AnswerValue]]:
+    """Yield every reachable combination of answers (the same dict, changed in place).
+
+    `domains` narrows the answers tried per question (default: answer_domains).
+    """
+    domains = answer_domains(rulebook) if domains is None else domains
     questions = rulebook.questions
     answers: dict[str, AnswerValue] = {}
 
