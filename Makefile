@@ -7,8 +7,15 @@ TEST := $(VENV)/.installed-test
 
 .PHONY: run test check bench bench-faults lint lock clean
 
+PIP := $(VENV)/.installed-pip
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+# The pip that comes with Python first, then the locked pip (see requirements/pip.in for why).
+$(PIP): requirements/pip.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/pip.lock
+	touch $@
 
 # Installs come from the lock files in requirements/, every file checked against its hash; the
 # ranges in pyproject.toml only say what `make lock` may choose. The project itself goes in last,
@@ -17,12 +24,12 @@ INSTALL_LOCKED = $(BIN)/python -m pip install --quiet --disable-pip-version-chec
 INSTALL_SELF = $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e
 
 # Reinstall whenever pyproject.toml or a lock changes; the app alone for `run`, with test extras for the rest.
-$(APP): pyproject.toml requirements/app.lock | $(BIN)/python
+$(APP): pyproject.toml requirements/app.lock $(PIP)
 	$(INSTALL_LOCKED) requirements/app.lock
 	$(INSTALL_SELF) .
 	touch $@
 
-$(TEST): pyproject.toml requirements/test.lock | $(BIN)/python
+$(TEST): pyproject.toml requirements/test.lock $(PIP)
 	$(INSTALL_LOCKED) requirements/test.lock
 	$(INSTALL_SELF) '.[test]'
 	touch $@ $(APP)
@@ -57,12 +64,14 @@ lint: $(TEST)
 # requirements/: test.lock first (everything), then app.lock and deploy.lock held to the same versions.
 # pip-tools runs from its own venv so it never changes what the project's venv holds.
 LOCK_VENV := .venv-lock
-COMPILE = PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
-	--all-build-deps --strip-extras --no-emit-index-url --no-emit-find-links --upgrade
+PIP_COMPILE = PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --upgrade
+COMPILE = $(PIP_COMPILE) --all-build-deps
 
 lock:  ## Re-pin requirements/*.lock (with hashes) from pyproject.toml; commit what changes.
 	test -x $(LOCK_VENV)/bin/pip-compile || ( $(PYTHON) -m venv $(LOCK_VENV) && \
 		$(LOCK_VENV)/bin/python -m pip install --quiet 'pip-tools>=7.5,<8' )
+	$(PIP_COMPILE) --output-file requirements/pip.lock requirements/pip.in
 	$(COMPILE) --extra test --output-file requirements/test.lock pyproject.toml
 	$(COMPILE) --constraint requirements/test.lock --output-file requirements/app.lock pyproject.toml
 	$(COMPILE) --constraint requirements/test.lock --extra deploy --output-file requirements/deploy.lock pyproject.toml
