@@ -76,6 +76,47 @@ HAND_PICKED = [
     ("unknown test", "/api/v1/tests/{test_id}", "GET", {"path_parameters": {"test_id": "x-ray-vision"}}, 404),
     ("too large", "/api/v1/evaluate", "POST", {"body": {"answers": {"situation": "x" * 20_000}}}, 413),
     ("not JSON", "/api/v1/evaluate", "POST", {"body": "situation=staging", "media_type": "text/plain"}, 415),
+    # The FHIR endpoints answer with an OperationOutcome instead.
+    (
+        "FHIR current",
+        "/api/v1/fhir/Questionnaire",
+        "GET",
+        {"headers": {"If-None-Match": f'"{VERSION}"'}},
+        304,
+    ),
+    ("FHIR as XML", "/api/v1/fhir/Questionnaire", "GET", {"query": {"_format": "xml"}}, 406),
+    (
+        "no code system",
+        "/api/v1/fhir/CodeSystem/{question_id}",
+        "GET",
+        {"path_parameters": {"question_id": "age"}},
+        404,
+    ),
+    (
+        "FHIR too large",
+        "/api/v1/fhir/evaluate",
+        "POST",
+        {"body": {"resourceType": "x" * 20_000}, "media_type": "application/json"},
+        413,
+    ),
+    ("FHIR form post", "/api/v1/fhir/evaluate", "POST", {"body": "a=b", "media_type": "text/plain"}, 415),
+    (
+        "FHIR answers out of range",
+        "/api/v1/fhir/evaluate",
+        "POST",
+        {
+            "body": {
+                "resourceType": "QuestionnaireResponse",
+                "status": "completed",
+                "item": [
+                    {"linkId": "situation", "answer": [{"valueCoding": {"code": "screening"}}]},
+                    {"linkId": "age", "answer": [{"valueInteger": 500}]},
+                ],
+            },
+            "media_type": "application/fhir+json",
+        },
+        422,
+    ),
 ]
 
 
@@ -106,6 +147,25 @@ def test_too_many_requests_is_documented_with_its_retry_after_header():
         statuses.append(response.status_code)
         case.validate_response(response)
     assert statuses == [200, 200, 429, 429]
+
+
+def test_the_fhir_endpoints_too_many_requests_is_documented_too():
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "RATELIMIT_ENABLED": True,
+            "API_LIMITS_PER_CLIENT": "1 per minute",
+        }
+    )
+    read = schema["/api/v1/fhir/Questionnaire"]["GET"].Case()
+    evaluate = schema["/api/v1/fhir/evaluate"]["POST"].Case(body={}, media_type="application/fhir+json")
+    statuses = []
+    for case in (read, read, evaluate):
+        response = case.call(app=limited)
+        statuses.append(response.status_code)
+        case.validate_response(response)
+    assert statuses == [200, 429, 429]
 
 
 # --- Near misses: what forms and links send, sent as JSON. Schemathesis's own generator rarely

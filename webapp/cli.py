@@ -21,6 +21,7 @@ from .rulebook import (
     parse_answers,
     verify,
 )
+from .rulebook.codes import coverage as code_coverage
 from .rulebook.verify import MAX_GRADE, MAX_MEDIAN_GRADE
 
 # A plain click group, not an AppGroup: checking content needs the rule files, not a running app
@@ -60,6 +61,10 @@ def format_report(rulebook: Rulebook, report: Report, worst: int = 5) -> str:
         )
         for g in report.grades[:worst]:
             lines.append(f"    {g.grade:5.1f}  {g.text.where} {g.text.field}: {g.text.text[:70]!r}")
+    # What the code maps for /infobutton leave out: gaps to fill, said but not failed on.
+    summary, gaps = code_coverage(rulebook)
+    lines.append(f"  code maps       {summary}")
+    lines.extend(f"    warning: {gap}" for gap in gaps)
     if report.ok:
         lines.append("  problems        none")
     else:

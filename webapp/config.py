@@ -77,3 +77,6 @@ class Defaults:
     # then, and never fail a request because of it.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
+    # The base of the canonical URLs of our FHIR Questionnaire and CodeSystems, such as
+    # "https://guide.example.org/api/v1/fhir". Empty: this server's own address as each request names it.
+    FHIR_CANONICAL_BASE = ""

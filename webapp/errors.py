@@ -60,7 +60,9 @@ def handle_http_error(error: HTTPException):
     if wants_json():
         field = API_ERROR_FIELDS.get(status, "answers" if status < 500 else "server")
         return api_error(status, field, error.description or error.name, error.get_headers())
-    return render_error(status)
+    # A 405 names the methods the address takes (RFC 9110), on a page as in the API's JSON.
+    body, status = render_error(status)
+    return body, status, [(k, v) for k, v in error.get_headers() if k.lower() == "allow"]
 
 
 def handle_csrf_error(error: CSRFError):

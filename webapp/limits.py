@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 EXTENSION = "ig_limiter"
 SAVE_ENDPOINT = "share.create"
 API_BLUEPRINT = "api"
+# The blueprints that share the API's count: the FHIR endpoints are the same API in FHIR's shapes, and
+# /infobutton answers health records as well as people clicking (cheap, but a program can hammer it).
+API_BLUEPRINTS = (API_BLUEPRINT, "fhir", "infobutton")
 # The key every client shares for the limit on all saves together.
 EVERYONE = "everyone"
 # A Redis that stops answering must cost a request a fraction of a second, not the operating
@@ -164,4 +167,7 @@ def init_app(app: Flask) -> None:
     )
     app.view_functions[SAVE_ENDPOINT] = limiter.limit(app.config["SAVE_LIMITS_PER_CLIENT"])(save)
     # One count per client across every API route, so spreading calls over routes gains nothing.
-    limiter.shared_limit(app.config["API_LIMITS_PER_CLIENT"], scope="api")(app.blueprints[API_BLUEPRINT])
+    api_limit = limiter.shared_limit(app.config["API_LIMITS_PER_CLIENT"], scope="api")
+    for name in API_BLUEPRINTS:
+        if name in app.blueprints:
+            api_limit(app.blueprints[name])

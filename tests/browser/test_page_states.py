@@ -365,6 +365,14 @@ OTHER_STATES = [
         r"/link/cards\?.+",
     ),
     State("link-cards-bad-size", ("/link/cards?situation=staging&per_sheet=3",), r"/link/cards\?.+", 400),
+    # HL7 Infobutton (webapp/infobutton/): a code the guide has no page for, and no code at all.
+    State(
+        "infobutton-unknown-code",
+        ("/infobutton?mainSearchCriteria.v.c=NO-SUCH-CODE&mainSearchCriteria.v.cs=2.16.840.1.113883.6.90",),
+        r"/infobutton\?.+",
+        404,
+    ),
+    State("infobutton-missing-code", ("/infobutton",), "/infobutton", 400),
     State("page-not-found", ("/no-such-page",), "/no-such-page", 404),
     State("question-not-found", ("/q/no-such-question",), "/q/no-such-question", 404),
     State("test-not-found", ("/tests/no-such-test",), "/tests/no-such-test", 404),

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .codes import read_codes
 from .conditions import OPERATORS, compile_condition
 from .model import (
     ALWAYS,
@@ -692,6 +693,7 @@ def load(root: str | Path) -> Rulebook:
     rules = loader.rules(by_id, tests, notes)
     glossary = loader.glossary()
     pages = loader.pages()
+    codes = read_codes(loader, by_id, tests)
     if loader.problems:
         raise RulebookError(loader.problems)
     index_questions, index = _index(questions, rules)
@@ -706,6 +708,7 @@ def load(root: str | Path) -> Rulebook:
         index_questions=index_questions,
         index=MappingProxyType(index),
         test_rank=MappingProxyType({test_id: rank for rank, test_id in enumerate(tests)}),
+        codes=codes,
     )
     # Scenarios are checked against the loaded questions, so they are read once the rest is sound.
     from .scenarios import read_scenarios  # it builds on this module: imported here, not at the top

@@ -9,6 +9,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from .codes import CodeMaps
+
 if TYPE_CHECKING:  # scenarios.py builds on this module, so it is imported for type checking only
     from .scenarios import Scenario
 
@@ -314,6 +316,8 @@ class Rulebook:
     test_rank: Mapping[str, int]
     # Made-up people for teaching (rules/scenarios.toml), by id, in file order.
     scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
+    # Health-record codes (rules/codes/) and what each means here, for /infobutton.
+    codes: CodeMaps = field(default_factory=CodeMaps)
 
     def question(self, question_id: str) -> Question | None:
         """Find a question by id."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import changelog
+from .codes import provenance_problems
 from .export import answers_to_dict
 from .load import FACTORS_QUESTION
 from .model import LEVELS, AnswerValue, Condition, Rule, Rulebook
@@ -450,6 +451,8 @@ def verify(
     problems, combinations = _walk_problems(rulebook)
     # A rule change can make a scenario's teaching point untrue: said here, never taught.
     problems += [Problem("scenario", *found) for found in scenario_problems(rulebook)]
+    # Code map displays are the code systems' own titles, not our prose: never graded, but sourced.
+    problems += [Problem(*found) for found in provenance_problems(rulebook.codes)]
     text_problems, grades, text_count = _text_problems(rulebook, grade, max_grade, max_median)
     missing = changelog.missing_entry(rules_dir, rulebook.version) if rules_dir else None
     if missing:

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, health, library, link, pages, questionnaire, results, ruletable, share, teach, whatif
+from . import (
+    api,
+    fhir,
+    health,
+    infobutton,
+    library,
+    link,
+    pages,
+    questionnaire,
+    results,
+    ruletable,
+    share,
+    teach,
+    whatif,
+)
 
 
 def register(app: Flask) -> None:
     """Attach one blueprint per area of the site."""
-    areas = (pages, questionnaire, results, share, library, api, health, whatif, link, ruletable, teach)
+    areas = (pages, questionnaire, results, share, library, api, fhir, health, whatif, link, ruletable, teach)
+    areas += (infobutton,)
     for module in areas:
         app.register_blueprint(module.bp)

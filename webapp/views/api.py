@@ -35,34 +35,34 @@ class BodyProblem(Exception):
         self.message = message
 
 
-def _json(data: Any, status: int = 200) -> Response:
+def json_response(data: Any, status: int = 200, mimetype: str = "application/json") -> Response:
     """A JSON response in the order the data was built (the contract's order), not sorted."""
     body = current_app.json.dumps(data, sort_keys=False)
-    return current_app.response_class(body + "\n", status=status, mimetype="application/json")
+    return current_app.response_class(body + "\n", status=status, mimetype=mimetype)
 
 
-def _private(data: Any, status: int = 200) -> Response:
+def private(data: Any, status: int = 200, mimetype: str = "application/json") -> Response:
     """A response about one person's answers: never stored by any cache."""
-    response = _json(data, status)
+    response = json_response(data, status, mimetype)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def _errors(status: int, errors: Mapping[str, list[str]]) -> Response:
     """The contract's error shape: {"errors": {field: [message, ...]}}."""
-    return _private({"errors": dict(errors)}, status)
+    return private({"errors": dict(errors)}, status)
 
 
-def _published(data: Any) -> Response:
+def published(data: Any, mimetype: str = "application/json") -> Response:
     """Public data that changes only with the rules: cacheable briefly, revalidated by rules version."""
-    response = _json(data)
+    response = json_response(data, mimetype=mimetype)
     response.cache_control.public = True
     response.cache_control.max_age = CACHE_SECONDS
     response.set_etag(rulebook().version)
     return response.make_conditional(request)
 
 
-def _too_deep(value: object, limit: int) -> bool:
+def too_deep(value: object, limit: int) -> bool:
     """Tell whether lists or objects nest deeper than `limit`, without recursing."""
     stack = [(value, 0)]
     while stack:
@@ -80,8 +80,8 @@ def _refuse_constant(name: str) -> object:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def read_answers() -> dict[str, object]:
-    """Read the raw answers object from the request body, or raise BodyProblem."""
+def read_json(example: str = EXAMPLE) -> object:
+    """Read the request body as JSON (any value), or raise BodyProblem; `example` is what to send."""
     if not request.is_json:
         raise BodyProblem(415, "Send the body as JSON, with the header Content-Type: application/json")
     try:
@@ -94,7 +94,7 @@ def read_answers() -> dict[str, object]:
     except UnicodeDecodeError as exc:
         raise BodyProblem(400, "The body is not UTF-8 text") from exc
     if not text.strip():
-        raise BodyProblem(400, f"The body is empty; send an object like {EXAMPLE}")
+        raise BodyProblem(400, f"The body is empty; send an object like {example}")
     try:
         body = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
@@ -107,6 +107,12 @@ def read_answers() -> dict[str, object]:
         raise BodyProblem(
             400, "The body holds a number JSON does not allow here (NaN, Infinity or thousands of digits)"
         ) from exc
+    return body
+
+
+def read_answers() -> dict[str, object]:
+    """Read the raw answers object from the request body, or raise BodyProblem."""
+    body = read_json()
     if not isinstance(body, dict):
         raise BodyProblem(400, f"The body must be a JSON object like {EXAMPLE}")
     if "answers" not in body:
@@ -114,7 +120,7 @@ def read_answers() -> dict[str, object]:
     answers = body["answers"]
     if not isinstance(answers, dict):
         raise BodyProblem(400, '"answers" must be an object with question ids as keys')
-    if _too_deep(answers, MAX_DEPTH):
+    if too_deep(answers, MAX_DEPTH):
         raise BodyProblem(400, '"answers" is nested too deeply; each answer is a value or a list of values')
     return answers
 
@@ -130,14 +136,14 @@ def evaluate_answers() -> Response:
     answers, errors = parse_answers(book, raw, complete=True, strict_types=True)
     if errors:
         return _errors(400, errors)
-    return _private(result_to_dict(book, evaluate(book, answers)))
+    return private(result_to_dict(book, evaluate(book, answers)))
 
 
 @bp.get("/questionnaire")
 def questionnaire() -> Response:
     """The questions, their options or bounds, and when each is asked."""
     book = rulebook()
-    return _published(
+    return published(
         {"rules_version": book.version, "questions": [question_to_dict(q) for q in book.questions]}
     )
 
@@ -146,9 +152,7 @@ def questionnaire() -> Response:
 def tests() -> Response:
     """The imaging test catalogue."""
     book = rulebook()
-    return _published(
-        {"rules_version": book.version, "tests": [test_to_dict(t) for t in book.tests.values()]}
-    )
+    return published({"rules_version": book.version, "tests": [test_to_dict(t) for t in book.tests.values()]})
 
 
 @bp.get("/tests/<test_id>")
@@ -157,10 +161,10 @@ def one_test(test_id: str) -> Response:
     test = rulebook().tests.get(test_id)
     if test is None:
         return _errors(404, {"test_id": [f"There is no imaging test called '{test_id[:40]}'"]})
-    return _published(test_to_dict(test))
+    return published(test_to_dict(test))
 
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document of this API, generated from the rules in use."""
-    return _published(openapi_document(rulebook(), current_app.config.get("MAX_CONTENT_LENGTH")))
+    return published(openapi_document(rulebook(), current_app.config.get("MAX_CONTENT_LENGTH")))

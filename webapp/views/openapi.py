@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import infobutton
+from ..fhir.openapi import fhir_paths, fhir_schemas
 from ..rulebook import Rulebook
 from ..rulebook.conditions import OPERATORS
 from ..rulebook.export import when_to_dict
@@ -387,6 +389,7 @@ def paths(rulebook: Rulebook) -> dict[str, Schema]:
         "/api/v1/tests": _get("listTests", "The imaging test catalogue.", "TestCatalogue"),
         "/api/v1/tests/{test_id}": one_test,
         "/api/v1/openapi.json": _get("getOpenAPI", "This document (OpenAPI 3.1).", ""),
+        "/infobutton": infobutton.openapi_path(),
     }
 
 
@@ -411,6 +414,9 @@ def openapi_document(rulebook: Rulebook, max_body: int | None = None) -> dict[st
             "license": {"name": "MIT", "identifier": "MIT"},
             "x-rules-version": rulebook.version,
         },
-        "paths": paths(rulebook),
-        "components": {"schemas": schemas(rulebook), "responses": responses(max_body)},
+        "paths": paths(rulebook) | fhir_paths(rulebook, NO_STORE, CACHED, responses(max_body)),
+        "components": {
+            "schemas": {**schemas(rulebook), **infobutton.openapi_schemas(), **fhir_schemas(rulebook)},
+            "responses": responses(max_body),
+        },
     }

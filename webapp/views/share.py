@@ -14,11 +14,15 @@ from werkzeug import Response
 from .. import assets, journey, kept_pages, result_html, save_tokens, session_answers
 from ..current import rulebook
 from ..errors import render_error
+from ..fhir import response_from_answers
+from ..fhir.openapi import FHIR_JSON
 from ..qr import qr_svg
-from ..rulebook import answers_to_dict
+from ..rulebook import answers_to_dict, asked_answers
 from ..storage import saving
 from ..storage.db import discard_session
 from ..storage.models import SavedResult
+from .api import json_response
+from .fhir import canonical_base
 
 bp = Blueprint("share", __name__)
 log = logging.getLogger(__name__)
@@ -236,6 +240,23 @@ def remove(token: str):
         return _unavailable()
     _forget(token_hash)
     return render_template("share/deleted.html")
+
+
+@bp.get("/saved/<token>/questionnaire-response.json")
+def answers_for_record(token: str) -> Response | tuple[str, int]:
+    """The saved answers as a FHIR QuestionnaireResponse, to keep in a health record; no personal data."""
+    saved, page = _lookup(token)
+    if saved is None:
+        return page
+    book = rulebook()
+    asked, _ = asked_answers(book, session_answers.parse_stored(book, saved.answers))
+    # The day only, as the saved page shows it: no time of day, and no subject or author at all.
+    authored = saved.created_at.date().isoformat()
+    resource = response_from_answers(book, asked, canonical_base(), saved.rules_version, authored)
+    response = json_response(resource)
+    response.headers["Content-Type"] = f"{FHIR_JSON}; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="imaging-guide-answers.json"'
+    return response
 
 
 @bp.post("/saved/<token>/use")
