@@ -8,12 +8,34 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+import webapp
 from webapp import create_app
 from webapp.rulebook import Rulebook, load
 from webapp.storage.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
+
+_loaded: dict[tuple, Rulebook] = {}
+
+
+def _load_once(root: str | Path) -> Rulebook:
+    """`load`, remembered for files that have not changed since (a Rulebook is frozen, so safe to share).
+
+    Most tests make an app of their own, and reading the rule files is most of what that costs: about a
+    tenth of a second, a thousand times over. A test that edits or breaks a copy of the rules changes
+    its files' sizes or times, so it gets a fresh load (and a broken one raises, as before).
+    """
+    folder = Path(root).resolve()
+    files = sorted(folder.rglob("*")) if folder.is_dir() else []
+    key = (folder, *((f, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()))
+    if key not in _loaded:
+        _loaded[key] = load(folder)
+    return _loaded[key]
+
+
+# create_app looks `load` up in its own module, so every app the tests make shares the cache.
+webapp.load = _load_once
 
 
 @pytest.fixture(scope="session")

@@ -561,7 +561,7 @@ RESPONSES = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=1500,
+    max_examples=500,
     deadline=None,
     derandomize=True,
     database=None,

@@ -548,7 +548,7 @@ VALUES = st.one_of(
 
 
 @settings(
-    max_examples=1500, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=500, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
 )
 @given(query=st.lists(st.tuples(st.one_of(st.sampled_from(NAMES), TEXT), VALUES), max_size=8))
 def test_no_query_gives_a_500(app, query):

@@ -528,12 +528,13 @@ def test_every_keyboard_stop_shows_visible_focus(reach, state):
 
 # Answer JSON or a file rather than a page, or only send the person on to another page.
 NOT_PAGES = {"static", "pages.favicon", "ruletable.as_csv", "ruletable.as_json"}
-NOT_PAGE_BLUEPRINTS = {"api", "health"}
+NOT_PAGE_BLUEPRINTS = {"api", "fhir", "health"}
 ONLY_REDIRECT = {"questionnaire.begin", "questionnaire.replace", "questionnaire.restart", "share.use"}
 SAMPLE_ARGUMENTS = {"question_id": "situation", "test_id": "ct", "token": "x" * 43}
 SAMPLE_ARGUMENTS |= {"site": "breast", "situation": "screening", "test": "breast_mri"}  # the rule table
 SAMPLE_ARGUMENTS |= {"scenario_id": "maya-pregnant-staging"}  # teaching
 NOT_PAGES |= {"link.qr_svg_file", "link.qr_png_file"}  # the link builder's QR code downloads
+NOT_PAGES |= {"share.answers_for_record"}  # a saved result's answers as a FHIR download
 
 
 def test_every_view_is_reached(tmp_path):
