@@ -10,6 +10,7 @@ forms give for the same answers.
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -82,6 +83,20 @@ class LForm:
         """The linkIds of the questions LHC-Forms shows now, in page order."""
         ids = {q.id for q in self.book.questions}
         return [link_id for link_id in self.page.evaluate(VISIBLE_ITEMS) if link_id in ids]
+
+    def settled(self, expected: list[str], seconds: float = 3.0) -> list[str]:
+        """The questions shown once LHC-Forms has caught up with the last answer.
+
+        It re-runs its FHIRPath conditions a moment after a click, so right after one the page may
+        still show the questions of the answer before. Wait until it shows `expected`; if it never
+        does, return what it shows then, for the test to report.
+        """
+        deadline = time.monotonic() + seconds
+        shown = self.visible()
+        while shown != expected and time.monotonic() < deadline:
+            self.page.wait_for_timeout(50)
+            shown = self.visible()
+        return shown
 
     def response(self) -> dict[str, Any]:
         """The QuestionnaireResponse LHC-Forms builds from what was entered."""
@@ -258,7 +273,8 @@ def test_follow_up_questions_come_and_go_as_ours_do(fresh, book, steps, must_sho
     for question_id, value in steps:
         fresh.answer(question_id, value)
         given[question_id] = value
-        assert fresh.visible() == engine_asks(book, given), f"after {question_id} = {value}"
+        asked = engine_asks(book, given)
+        assert fresh.settled(asked) == asked, f"after {question_id} = {value}"
     shown = set(fresh.visible())
     assert must_show <= shown
     assert not must_hide & shown
@@ -273,7 +289,8 @@ def test_every_situation_and_site_shows_the_questions_our_engine_asks(fresh, boo
         fresh.answer("situation", situation)
         for site in book.question("site").values:
             fresh.answer("site", site)
-            shown, asked = fresh.visible(), engine_asks(book, {"situation": situation, "site": site})
+            asked = engine_asks(book, {"situation": situation, "site": site})
+            shown = fresh.settled(asked)
             if shown != asked:
                 mismatches.append(f"{situation} + {site}: LHC-Forms shows {shown}, we ask {asked}")
     assert mismatches == []
