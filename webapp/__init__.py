@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import assets, cli, errors, limits, logs, security, templating, views
+from . import assets, cli, errors, i18n, limits, logs, security, templating, views
 from .config import ROOT, Defaults
 from .rulebook import RulebookError, load
 from .startup import BrokenRules
@@ -39,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     db.init_app(app)
     assets.init_app(app)
+    i18n.init_app(app)
     templating.init_app(app)
     views.register(app)
     limits.init_app(app)  # wraps the save view and the API blueprint: after views

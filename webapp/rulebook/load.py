@@ -680,8 +680,12 @@ def _index(
     return tuple(q.id for q in keyed), index
 
 
-def load(root: str | Path) -> Rulebook:
-    """Read and check the rule files in `root`; raise RulebookError listing every problem."""
+def load(root: str | Path, languages: Iterable[str] | None = None) -> Rulebook:
+    """Read and check the rule files in `root`; raise RulebookError listing every problem.
+
+    Each language folder (`rules/es/`, see translations.py) becomes a translated copy in
+    `translations`; `languages=()` reads English only.
+    """
     loader = _Loader(Path(root).resolve())
     if not loader.root.is_dir():
         raise RulebookError([LoadProblem(str(root), "(folder)", "is not a folder of rule files")])
@@ -716,4 +720,21 @@ def load(root: str | Path) -> Rulebook:
     scenarios = read_scenarios(loader, book)
     if loader.problems:
         raise RulebookError(loader.problems)
-    return replace(book, scenarios=MappingProxyType(scenarios), version=loader.version())
+    book = replace(book, scenarios=MappingProxyType(scenarios))
+    from .translations import LANGUAGES, translate  # it builds on the loaded table, like scenarios
+
+    translated = {}
+    for language in LANGUAGES if languages is None else languages:
+        if (loader.root / language).is_dir():
+            translation = translate(book, loader.root, language)
+            loader.problems.extend(LoadProblem(*problem) for problem in translation.problems)
+            loader.files.extend(translation.files)
+            translated[language] = translation.rulebook
+    if loader.problems:
+        raise RulebookError(loader.problems)
+    version = loader.version()  # one version for every language: a translation is content too
+    return replace(
+        book,
+        version=version,
+        translations=MappingProxyType({code: replace(t, version=version) for code, t in translated.items()}),
+    )

@@ -298,6 +298,18 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Untranslated:
+    """An English text with no translation yet: where it is and which field."""
+
+    file: str
+    where: str
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.field} has no translation"
+
+
+@dataclass(frozen=True)
 class Rulebook:
     """Everything in `rules/`, checked and ready to evaluate."""
 
@@ -318,6 +330,16 @@ class Rulebook:
     scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
     # Health-record codes (rules/codes/) and what each means here, for /infobutton.
     codes: CodeMaps = field(default_factory=CodeMaps)
+    # The language of the texts; the English table carries the others in `translations`, each
+    # with the same rules and ids and only its texts changed (translations.py).
+    language: str = "en"
+    translations: Mapping[str, Rulebook] = field(default_factory=lambda: MappingProxyType({}))
+    # In a translation: the texts that are still in English, for `rules check` to report.
+    untranslated: tuple[Untranslated, ...] = ()
+
+    def in_language(self, language: str) -> Rulebook:
+        """The same table with its texts in `language`; itself when there is no such translation."""
+        return self.translations.get(language, self)
 
     def question(self, question_id: str) -> Question | None:
         """Find a question by id."""

@@ -17,6 +17,18 @@ DIRECTIVE = re.compile(
 )
 
 
+# The same in Spanish: "usted debe", "tiene que", "le recomendamos", "asegúrese" and their kin.
+DIRECTIVE_ES = re.compile(
+    r"\b(?:usted\s+)?(?:debe|deber[áí]a|deber[áí]|debe usted)\b|\btiene(?:n)? que\b|\btendr[áa]n? que\b"
+    r"|\bhay que\b|\b(?:le|les)\s+(?:recomendamos|aconsejamos|sugerimos)\b"
+    r"|\b(?:recomendamos|aconsejamos|sugerimos)\s+que\b|\baseg[úu]rese\b"
+    r"|\bes (?:importante|esencial|necesario|vital) que (?:usted|se haga)\b"
+    r"|\busted necesita\b|\bnecesita (?:hacerse|un[ao]?s?)\b",
+    re.IGNORECASE,
+)
+DIRECTIVES = {"en": DIRECTIVE, "es": DIRECTIVE_ES}
+
+
 @dataclass(frozen=True)
 class Text:
     """One text a person reads, where it lives, and whether its reading grade is checked.
@@ -33,9 +45,9 @@ class Text:
     provenance: Provenance
 
 
-def directive_phrase(text: str) -> str | None:
-    """Return the first directive phrase in a text, if any."""
-    match = DIRECTIVE.search(text)
+def directive_phrase(text: str, language: str = "en") -> str | None:
+    """Return the first directive phrase in a text (in English or Spanish), if any."""
+    match = DIRECTIVES.get(language, DIRECTIVE).search(text)
     return match.group(0) if match else None
 
 
