@@ -9,8 +9,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from .catalogue import CatalogueReport, check_catalogues
 from .config import Defaults
-from .readability import reading_grade
+from .readability import EASE, reading_grade
 from .rulebook import (
     Report,
     Rulebook,
@@ -23,6 +24,7 @@ from .rulebook import (
 )
 from .rulebook.codes import coverage as code_coverage
 from .rulebook.verify import MAX_GRADE, MAX_MEDIAN_GRADE
+from .rulebook.verify_languages import FORMULA, MIN_EASE, MIN_MEDIAN_EASE, LanguageReport
 
 # A plain click group, not an AppGroup: checking content needs the rule files, not a running app
 # (nor its secret key). It reads FLASK_RULES_DIR like the app does.
@@ -45,8 +47,10 @@ def _rulebook() -> Rulebook:
         sys.exit(1)
 
 
-def format_report(rulebook: Rulebook, report: Report, worst: int = 5) -> str:
-    """Render a verify report as the short text `rules check` prints."""
+def format_report(
+    rulebook: Rulebook, report: Report, worst: int = 5, catalogues: tuple[CatalogueReport, ...] = ()
+) -> str:
+    """Render a verify report (and the interface catalogues' state) as the text `rules check` prints."""
     lines = [
         "Imaging Guide rules check",
         f"  rules version   {rulebook.version[:16]}",
@@ -61,16 +65,37 @@ def format_report(rulebook: Rulebook, report: Report, worst: int = 5) -> str:
         )
         for g in report.grades[:worst]:
             lines.append(f"    {g.grade:5.1f}  {g.text.where} {g.text.field}: {g.text.text[:70]!r}")
+    for language in report.languages:
+        lines.extend(_language_lines(language, worst))
+    lines += [f"  interface {c.language:5} {c.messages} messages in the catalogue" for c in catalogues]
+    problems = [str(p) for p in report.problems] + [
+        f"[catalogue] {p}" for c in catalogues for p in c.problems
+    ]
     # What the code maps for /infobutton leave out: gaps to fill, said but not failed on.
     summary, gaps = code_coverage(rulebook)
     lines.append(f"  code maps       {summary}")
     lines.extend(f"    warning: {gap}" for gap in gaps)
-    if report.ok:
+    if not problems:
         lines.append("  problems        none")
     else:
-        lines.append(f"  problems        {len(report.problems)}")
-        lines.extend(f"    {p}" for p in report.problems)
+        lines.append(f"  problems        {len(problems)}")
+        lines.extend(f"    {p}" for p in problems)
     return "\n".join(lines)
+
+
+def _language_lines(report: LanguageReport, worst: int) -> list[str]:
+    """The lines about one translation: how much is translated and how easily it reads."""
+    code = report.language
+    lines = [f"  language {code:6} {report.translated} of {report.texts} texts translated"]
+    if report.eases:
+        lines.append(
+            f"    reading ease  median {report.median_ease:.1f} {FORMULA.get(code, '')} "
+            f"(bar {MIN_MEDIAN_EASE.get(code, 0):g} or more), hardest {report.eases[0].score:.1f} "
+            f"(bar {MIN_EASE.get(code, 0):g}); the {worst} hardest:"
+        )
+        for e in report.eases[:worst]:
+            lines.append(f"    {e.score:5.1f}  {e.text.where} {e.text.field}: {e.text.text[:70]!r}")
+    return lines
 
 
 @rules_cli.command("check")
@@ -79,9 +104,11 @@ def check_command() -> None:
     rulebook = _rulebook()
     # The folder too, for its CHANGELOG.md (which must name this rules version).
     rules_dir = current_app.config["RULES_DIR"] if current_app else _rules_dir()
-    report = verify(rulebook, grade=reading_grade, rules_dir=rules_dir)
-    click.echo(format_report(rulebook, report))
-    sys.exit(0 if report.ok else 1)
+    report = verify(rulebook, grade=reading_grade, rules_dir=rules_dir, eases=EASE)
+    # The interface words are checked with the content: a page is only as Spanish as both.
+    catalogues = check_catalogues()
+    click.echo(format_report(rulebook, report, catalogues=catalogues))
+    sys.exit(0 if report.ok and not any(c.problems for c in catalogues) else 1)
 
 
 def parse_pairs(pairs: tuple[str, ...]) -> dict[str, object]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from .load import FACTORS_QUESTION
 from .model import LEVELS, AnswerValue, Condition, Rule, Rulebook
 from .scenarios import scenario_problems
 from .texts import Text, directive_phrase, patient_texts
+from .verify_languages import LanguageReport, check_languages
 
 MAX_GRADE = 9.0
 MAX_MEDIAN_GRADE = 7.0
@@ -63,6 +64,7 @@ class Report:
     grades: tuple[Grade, ...] = field(default=())  # worst first; empty if grades were not checked
     seconds: float = 0.0
     scenarios: int = 0
+    languages: tuple[LanguageReport, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -440,12 +442,14 @@ def verify(
     max_grade: float = MAX_GRADE,
     max_median: float = MAX_MEDIAN_GRADE,
     rules_dir: str | Path | None = None,
+    eases: Mapping[str, Callable[[str], float]] | None = None,
 ) -> Report:
     """Walk every reachable answer set and check the content; return what is wrong.
 
     `grade` scores a text's reading grade (Flesch-Kincaid); the rulebook stays free of outside
     packages, so the caller passes it in. Without it, reading levels are not checked. With
-    `rules_dir`, a CHANGELOG.md there must have an entry for this rules version.
+    `rules_dir`, a CHANGELOG.md there must have an entry for this rules version. Each translation
+    is checked too (verify_languages.py), its reading ease scored by `eases[language]` if given.
     """
     started = time.perf_counter()
     problems, combinations = _walk_problems(rulebook)
@@ -454,6 +458,8 @@ def verify(
     # Code map displays are the code systems' own titles, not our prose: never graded, but sourced.
     problems += [Problem(*found) for found in provenance_problems(rulebook.codes)]
     text_problems, grades, text_count = _text_problems(rulebook, grade, max_grade, max_median)
+    languages = check_languages(rulebook, eases)
+    text_problems += [Problem(*found) for report in languages for found in report.problems]
     missing = changelog.missing_entry(rules_dir, rulebook.version) if rules_dir else None
     if missing:
         text_problems.append(Problem("changelog", f"rules/{changelog.FILE_NAME}", "(file)", missing))
@@ -467,4 +473,5 @@ def verify(
         grades=tuple(grades),
         seconds=time.perf_counter() - started,
         scenarios=len(rulebook.scenarios),
+        languages=languages,
     )
