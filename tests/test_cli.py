@@ -20,7 +20,10 @@ def test_check_passes_on_the_real_rules_and_prints_the_figures(runner):
     assert re.search(r"walked\s+[\d,]+ answer combinations in \d+\.\d\d s", result.output)
     assert re.search(r"content\s+\d+ rules, \d+ tests, \d+ notes, \d+ texts", result.output)
     assert re.search(r"median grade \d+\.\d \(bar 7\)", result.output)
-    assert len(re.findall(r"^\s+\d+\.\d  ", result.output, re.M)) == 5  # the five hardest texts
+    # The five hardest texts in English, then in Spanish (Fernández-Huerta reading ease, bar 60).
+    assert len(re.findall(r"^\s+\d+\.\d  ", result.output, re.M)) == 10
+    assert re.search(r"language es\s+(\d+) of \1 texts translated", result.output)
+    assert re.search(r"median \d+\.\d Fernández-Huerta \(bar 70 or more\)", result.output)
     assert result.output.rstrip().endswith("problems        none")
 
 

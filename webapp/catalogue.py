@@ -104,6 +104,8 @@ def _compiled_problems(catalog: object, mo_path: Path) -> list[str]:
 
 def check_catalogues() -> tuple[CatalogueReport, ...]:
     """Check every language's catalogue against the strings marked today."""
+    if not TRANSLATIONS.is_dir():
+        return ()
     marked = marked_strings()
     languages = sorted(p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES").is_dir())
     return tuple(check_catalogue(language, marked) for language in languages)

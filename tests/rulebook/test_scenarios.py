@@ -222,4 +222,5 @@ def test_a_guess_left_without_an_answer_is_reported(rules_copy):
 
 def test_a_missing_scenarios_file_is_fine(rules_copy):
     (rules_copy / SCENARIOS).unlink()
+    (rules_copy / "es" / SCENARIOS).unlink()  # its Spanish goes with it
     assert load(rules_copy).scenarios == {}
