@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 APP := $(VENV)/.installed-app
 TEST := $(VENV)/.installed-test
 
-.PHONY: run test check bench bench-faults lint lock clean
+.PHONY: run test check bench bench-faults lint lock messages clean
 
 PIP := $(VENV)/.installed-pip
 
@@ -75,6 +75,19 @@ lock:  ## Re-pin requirements/*.lock (with hashes) from pyproject.toml; commit w
 	$(COMPILE) --extra test --output-file requirements/test.lock pyproject.toml
 	$(COMPILE) --constraint requirements/test.lock --output-file requirements/app.lock pyproject.toml
 	$(COMPILE) --constraint requirements/test.lock --extra deploy --output-file requirements/deploy.lock pyproject.toml
+
+# The interface words: find every marked string (Python and templates, see babel.cfg), add the new
+# ones to each webapp/translations/<language>/LC_MESSAGES/messages.po (no fuzzy guesses: a new string
+# arrives untranslated, and `rules check` fails until it has its translation), then compile the .mo
+# files the app reads. Commit the .po and .mo files together.
+BABEL_KEYWORDS := -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2
+messages: $(TEST)  ## Extract, update and compile the interface word catalogues.
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file --no-wrap --project "Imaging Guide" \
+		--ignore-dirs ".* _* node_modules instance" \
+		-o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching \
+		--ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile -d webapp/translations --statistics
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache

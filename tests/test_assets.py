@@ -18,7 +18,9 @@ from .conftest import make_app
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
 HASHED = re.compile(r"^/static/(?P<stem>.+)\.(?P<hash>[0-9a-f]{12})(?P<suffix>\.[a-z]+)$")
-LINKS = re.compile(r'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+)"')
+# What a page loads: its stylesheet, icon and script (a rel="alternate" link names the page in
+# another language and loads nothing).
+LINKS = re.compile(r'<(?:link(?! rel="alternate")|script)\b[^>]*?\b(?:href|src)="([^"]+)"')
 
 
 @pytest.fixture

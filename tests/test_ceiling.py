@@ -48,7 +48,7 @@ def store(app: Flask, days: float) -> str:
     """A saved result put straight into the database, expiring in `days` (negative: expired)."""
     token = new_token()
     with app.app_context():
-        save(token, {"situation": "screening"}, "<p>kept</p>", "v", dt.timedelta(days=days))
+        save(token, {"situation": "screening"}, {"en": "<p>kept</p>"}, "v", dt.timedelta(days=days))
     return token
 
 
@@ -116,7 +116,7 @@ def test_a_retry_of_a_save_already_stored_gets_its_link_even_at_the_ceiling(app)
     form = MultiDict(page._form("/saved").fields)
     token = form["save_token"]
     with app.app_context():  # the first press was stored, but its answer never arrived
-        save(token, {"situation": "staging"}, "<p>kept</p>", "v", dt.timedelta(days=30))
+        save(token, {"situation": "staging"}, {"en": "<p>kept</p>"}, "v", dt.timedelta(days=30))
     store(app, days=30)
     again = browser.client.post("/saved", data=form)
     assert (again.status_code, again.headers["Location"]) == (303, f"/saved/{token}")

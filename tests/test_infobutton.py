@@ -197,10 +197,10 @@ REQUESTS = [
     ("clinician, a test", ask("24606-6", LOINC_OID, informationRecipient="PROV"), 303, "/tests/mammogram"),
     ("patient said so", ask("C50.9", informationRecipient="PAT"), 303, "/start?site=breast"),
     (
-        "Spanish asked, English given",
+        "Spanish asked (MedlinePlus's 'sp'), Spanish given",
         ask("C50.9", informationRecipient_languageCode_c="sp"),
         303,
-        "/start?site=breast",
+        "/start?site=breast&lang=es",
     ),
     ("task context", ask("C50.9", taskContext_c_c="PROBLISTREV"), 303, "/start?site=breast"),
     ("display name is not matched", ask("X99.9", mainSearchCriteria_v_dn="Breast cancer"), 404, None),

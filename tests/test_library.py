@@ -432,4 +432,7 @@ def test_glossary_page_lists_every_term_alphabetically(client, rulebook):
 def test_glossary_keeps_the_letter_case_of_terms(client, rulebook):
     shown = {dt.attrs["id"]: dt.text() for dt in main_of(client.get("/glossary")).all("dt")}
     for term in rulebook.glossary.values():
-        assert shown[f"word-{term.id}"] == term.term[:1].upper() + term.term[1:]
+        # A unit keeps its own capitals ("mSv", never "MSv"); any other term starts with a capital.
+        own = any(letter.isupper() for letter in term.term.split(" ")[0][1:])
+        assert shown[f"word-{term.id}"] == (term.term if own else term.term[:1].upper() + term.term[1:])
+    assert "mSv" in shown.values()

@@ -126,14 +126,14 @@ def test_answers_to_questions_the_patient_would_not_be_asked_are_left_out_and_na
 
 BAD = [
     ("site=lung&age=64", "situation", "Select what is happening now"),
-    ("situation=spleen", "situation", "Situation has no option 'spleen'"),
+    ("situation=spleen", "situation", "Situation: “spleen” is not one of the answers we know."),
     ("situation=staging&situation=screening", "situation", "Situation: choose one answer"),
     ("situation=staging&age=about+fifty", "age", "Enter age as a whole number, like 52"),
     ("situation=staging&age=" + "9" * 5000, "age", "Age must be 120 or less"),
     ("situation=staging&age=-1", "age", "Age must be 0 or more"),
     ("situation=staging&factors=none&factors=kidney", "factors", "select ‘None of these’ or the things"),
-    ("situation=staging&factors=lasers", "factors", "has no option 'lasers'"),
-    ("situation=staging&site=%00%ff%F0%9F%98%80", "site", "Body area has no option"),
+    ("situation=staging&factors=lasers", "factors", "“lasers” is not one of the answers we know."),
+    ("situation=staging&site=%00%ff%F0%9F%98%80", "site", "Body area: “"),
 ]
 
 

@@ -44,8 +44,12 @@ def test_pages_allow_nothing_from_other_sites(app):
     assert response.headers["Referrer-Policy"] == "same-origin"
     html = response.get_data(as_text=True)
     # Links to sources are fine (a person chooses to follow them); nothing may be loaded from elsewhere.
-    loaded = re.findall(r'<(?:link|script|img|iframe)\b[^>]*\b(?:href|src)="([^"]+)"', html)
+    # A rel="alternate" link names the page in another language (hreflang, full URL); nothing loads it.
+    tags = [t for t in re.findall(r"<(?:link|script|img|iframe)\b[^>]*>", html) if 'rel="alternate"' not in t]
+    loaded = [m for t in tags for m in re.findall(r'\b(?:href|src)="([^"]+)"', t)]
     assert loaded and all(url.startswith("/") for url in loaded)
+    # The alternates point at this same site, from its root, never at a host the request named.
+    assert all(u.startswith("/") for u in re.findall(r'<link rel="alternate"[^>]*href="([^"]+)"', html))
 
 
 def test_a_huge_form_post_gets_a_friendly_413(app):

@@ -164,7 +164,7 @@ def store(app: Flask, days: float) -> str:
     """Save a result straight into the database, expiring in `days` (negative: already expired)."""
     token = new_token()
     with app.app_context():
-        save(token, {"situation": "screening"}, "<p>kept</p>", "v", dt.timedelta(days=days))
+        save(token, {"situation": "screening"}, {"en": "<p>kept</p>"}, "v", dt.timedelta(days=days))
     return token
 
 

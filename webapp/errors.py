@@ -3,26 +3,48 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-# Page heading and what a person can do next, per status.
+from .i18n import language
+
+# Page heading and what a person can do next, per status (said in the request's language).
 PAGES = {
-    400: ("There is a problem with that request", "The page could not use what was sent."),
-    403: ("That form has expired", "Go back, then try again. Your answers so far are kept."),
-    404: ("Page not found", "If you typed the web address, check it is correct."),
-    405: ("Page not found", "If you typed the web address, check it is correct."),
-    413: ("That was too much to send", "The form sent more than this guide accepts. Go back and try again."),
-    500: ("Sorry, there is a problem with the service", "Try again later."),
+    400: (_l("There is a problem with that request"), _l("The page could not use what was sent.")),
+    403: (_l("That form has expired"), _l("Go back, then try again. Your answers so far are kept.")),
+    404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
+    405: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
+    413: (
+        _l("That was too much to send"),
+        _l("The form sent more than this guide accepts. Go back and try again."),
+    ),
+    500: (_l("Sorry, there is a problem with the service"), _l("Try again later.")),
 }
 
 
 BARE_PAGE = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{heading} – Imaging Guide</title>'
+    '<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{heading} – {site}</title>'
     '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
-    '<h1>{heading}</h1><p>{advice}</p><p><a href="/">Go to the start page</a></p></main></body></html>'
+    '<h1>{heading}</h1><p>{advice}</p><p><a href="/">{start}</a></p></main></body></html>'
 )
+
+
+def bare_page(heading: str, advice: str) -> str:
+    """The error page in plain HTML, for when the site's layout cannot render; never fails itself."""
+    try:
+        lang = language()
+        site, start = _("Imaging Guide"), _("Go to the start page")
+        heading, advice = str(heading), str(advice)
+    except Exception:  # the words could not be looked up: say so in English
+        current_app.logger.exception("The error page's words failed")
+        lang, site, start = "en", "Imaging Guide", "Go to the start page"
+        heading, advice = "Sorry, there is a problem with the service", "Try again later."
+    return BARE_PAGE.format(
+        lang=lang, heading=escape(heading), advice=escape(advice), site=escape(site), start=escape(start)
+    )
 
 
 def wants_json() -> bool:
@@ -51,7 +73,7 @@ def render_error(status: int, heading: str | None = None, advice: str | None = N
         return render_template("errors/error.html", status=status, heading=heading, advice=advice), status
     except Exception:  # the page itself failed: still answer in plain words, never a traceback
         current_app.logger.exception("Error page failed to render")
-        return BARE_PAGE.format(heading=escape(heading), advice=escape(advice)), status
+        return bare_page(heading, advice), status
 
 
 def handle_http_error(error: HTTPException):

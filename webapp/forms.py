@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
+from .messages import translate
 from .rulebook import Rulebook, parse_answers
 from .rulebook.model import AnswerValue, Question
 
@@ -32,7 +35,7 @@ class StepForm(FlaskForm):
 
 
 class AnswerCheck:
-    """Validate a field with the rulebook's own rules and messages."""
+    """Validate a field with the rulebook's own rules and messages, said in the request's language."""
 
     def __init__(self, question: Question) -> None:
         self.question = question
@@ -43,15 +46,17 @@ class AnswerCheck:
         if self.question.kind == "multi":
             values = [v for v in (raw or []) if v]
             if NONE_OF_THESE in values and len(values) > 1:
-                raise StopValidation("Select ‘None of these’ or the things that apply to you, not both")
+                raise StopValidation(_("Select ‘None of these’ or the things that apply to you, not both"))
             raw = [v for v in values if v != NONE_OF_THESE]
         if raw in (None, "", []) and not (self.question.kind == "multi" and field.data):
             if self.question.required:
-                raise StopValidation(self.question.error or f"Answer ‘{self.question.label}’")
+                raise StopValidation(
+                    self.question.error or _("Answer ‘%(question)s’", question=self.question.label)
+                )
             return
-        _, errors = parse_answers(form.rulebook, {self.question.id: raw})
+        errors = parse_answers(form.rulebook, {self.question.id: raw})[1]
         if errors:
-            raise StopValidation(errors[self.question.id][0])
+            raise StopValidation(translate(errors[self.question.id][0]))
 
 
 @cache
@@ -66,7 +71,7 @@ def form_class(question: Question) -> type[StepForm]:
         )
     elif question.kind == "multi":
         choices = [SelectChoice(o.value, o.label) for o in question.options]
-        choices.append(SelectChoice(NONE_OF_THESE, "None of these"))
+        choices.append(SelectChoice(NONE_OF_THESE, _l("None of these")))
         field = SelectMultipleField(choices=choices, validators=[check], validate_choice=False)
     else:
         field = StringField(validators=[check], filters=[lambda v: v.strip() if isinstance(v, str) else v])

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from flask import current_app, g
+from flask_babel import gettext as _
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from . import current
 from .rulebook.model import Term
 
 # Where glossary words sit in one escaped text: (start, end, term) for each match, in order.
@@ -27,10 +29,16 @@ SCAN_CACHE_SIZE = 4096
 
 
 def _scanner() -> Callable[[str], Found]:
-    """The app's word finder; each escaped text is searched once, as the big pattern is slow."""
-    scan = current_app.extensions.get("glossary_scan")
+    """The word finder for this request's language; each escaped text is searched once (the pattern is slow).
+
+    Each language has its own glossary (its own words and forms), so its own finder and cache.
+    """
+    book = current.rulebook()
+    scanners = current_app.extensions.setdefault("glossary_scan", {})
+    key = (book.language, book.version)
+    scan = scanners.get(key)
     if scan is None:
-        glossary = current_app.extensions["rulebook"].glossary
+        glossary = book.glossary
         by_form = {form.lower(): term for term in glossary.values() for form in term.forms}
         forms = sorted(by_form, key=len, reverse=True)
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, forms)) + r")\b", re.I) if forms else None
@@ -41,7 +49,7 @@ def _scanner() -> Callable[[str], Found]:
                 return ()
             return tuple((m.start(), m.end(), by_form[m.group(0).lower()]) for m in pattern.finditer(escaped))
 
-        current_app.extensions["glossary_scan"] = scan
+        scanners[key] = scan
     return scan
 
 
@@ -78,15 +86,20 @@ def template_filter(_context: Context, text: str) -> Markup:
 def _explained(word: str, term: Term) -> str:
     """The word as a button, and its explanation as a popover that the button opens and closes."""
     box = f"def-{term.id}"
+    close = escape(_("Close"))
+    which = escape(_("the explanation of %(term)s", term=term.term))
     return (
         f'<button type="button" class="ig-term" popovertarget="{box}">{word}</button>'
         f'<span class="ig-term__box" id="{box}" popover><strong>{escape(first_upper(term.term))}:</strong> '
         f"{escape(term.definition)} "
         f'<button type="button" class="ig-term__close" popovertarget="{box}" popovertargetaction="hide">'
-        f'Close<span class="ig-vh"> the explanation of {escape(term.term)}</span></button></span>'
+        f'{close}<span class="ig-vh"> {which}</span></button></span>'
     )
 
 
 def first_upper(text: str) -> str:
-    """Capitalise the first letter only, so "CT scan" and "mSv" keep their capitals."""
+    """Capitalise the first letter only ("CT scan" keeps its capitals); "mSv", capitals its own, stays."""
+    first_word = text.split(" ", 1)[0]
+    if any(letter.isupper() for letter in first_word[1:]):
+        return text
     return text[:1].upper() + text[1:]

@@ -15,16 +15,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, Response, g, has_request_context, request, session
+from flask_babel import Babel, get_locale, refresh
 
 LANGUAGES = ("en", "es")
 DEFAULT = "en"
 NAMES = {"en": "English", "es": "Español"}
 QUERY = "lang"  # the query parameter on any page or API call
+MAX_KEPT_QUERY = 1000  # characters of a page's query the switch repeats
 SESSION_KEY = "lang"
-# Blueprints that answer programs: they never read or write the session's choice.
-PROGRAM_BLUEPRINTS = frozenset({"api", "fhir", "infobutton", "health"})
+# Blueprints that answer programs: they never read or write the session's choice. (/infobutton
+# answers a person clicking a link in their health record too, so it follows their choice.)
+PROGRAM_BLUEPRINTS = frozenset({"api", "fhir", "health"})
 
 babel = Babel()
 
@@ -35,6 +37,14 @@ def asked_language() -> str | None:
     return value if value in LANGUAGES else None
 
 
+def bad_language() -> str | None:
+    """Say what is wrong when `?lang=` names a language we do not have (a program gets a 400)."""
+    value = request.args.get(QUERY)
+    if value is None or value.strip().lower() in LANGUAGES:
+        return None
+    return f"'{value[:20]}' is not a language of this guide; use one of: {', '.join(LANGUAGES)}"
+
+
 def for_program() -> bool:
     """Whether this request is a program's (an API call), which keeps no session."""
     return request.blueprint in PROGRAM_BLUEPRINTS
@@ -42,6 +52,8 @@ def for_program() -> bool:
 
 def select_language() -> str:
     """The language of this request: a view's choice, the link's, the session's, the browser's."""
+    if not has_request_context():  # a command or a test outside a request: English
+        return DEFAULT
     chosen = g.get("language")
     if chosen:
         return chosen
@@ -58,6 +70,7 @@ def select_language() -> str:
 def use_language(language: str) -> None:
     """Answer this request in `language` whatever the link or browser says (a view's own parameter)."""
     g.language = language if language in LANGUAGES else DEFAULT
+    refresh()  # Flask-Babel keeps the language it chose first; choose again
 
 
 def language() -> str:
@@ -72,22 +85,38 @@ def _remember_choice() -> None:
         session[SESSION_KEY] = asked
 
 
-def url_in(code: str) -> str:
-    """This page's address with `?lang=` set to `code`, keeping the rest of its query."""
+def query_in(code: str) -> str:
+    """Return this page's query with `lang` set to `code`, keeping the rest: a link to the same place.
+
+    Only the query, so the link never repeats the address itself (a saved result's token, whatever
+    path a mistyped link had) and a not-found page reads the same for every address.
+    """
     args = [(k, v) for k, v in request.args.items(multi=True) if k != QUERY]
-    args.append((QUERY, code))
-    return f"{request.script_root}{request.path}?{urlencode(args)}"
+    query = urlencode([*args, (QUERY, code)])
+    # A real page's query is short; a junk one (thousands of characters) is not worth repeating.
+    return "?" + (query if len(query) <= MAX_KEPT_QUERY else urlencode([(QUERY, code)]))
+
+
+# Pages search engines never index (saved results) carry no alternates that would name them.
+NO_ALTERNATES = frozenset({"share"})
+
+
+def _alternates() -> list[tuple[str, str]]:
+    """Give this page in each language, for search engines and browsers (hreflang), if it is one to find."""
+    if request.blueprint in NO_ALTERNATES or request.routing_exception is not None:
+        return []
+    # From the site's root, never with the host the request named: that is not trusted yet on a
+    # page that refuses an unknown host, and must never end up in a link.
+    here = f"{request.script_root}{request.path}"
+    return [(code, here + query_in(code)) for code in LANGUAGES]
 
 
 def _template_globals() -> dict[str, Any]:
     code = language()
-    others = [(other, NAMES[other], url_in(other)) for other in LANGUAGES if other != code]
-    host = request.host_url.rstrip("/")
     return {
         "language": code,
-        "language_switch": others,
-        # Every page in each language, for search engines and browsers (hreflang alternates).
-        "language_alternates": [(other, host + url_in(other)) for other in LANGUAGES],
+        "language_switch": [(other, NAMES[other], query_in(other)) for other in LANGUAGES if other != code],
+        "language_alternates": _alternates(),
     }
 
 

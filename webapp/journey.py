@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from flask import redirect, url_for
+from flask_babel import gettext as _
 from werkzeug import Response
 
 from . import current
@@ -76,9 +77,9 @@ def next_page(answers: dict[str, AnswerValue], seen: list[str], change: bool = F
 def describe_answer(question: Question, answer: AnswerValue | None) -> str | list[str]:
     """Say an answer in words; the labels of a set of choices come as a list, one per line."""
     if answer is None:
-        return "Not answered"
+        return _("Not answered")
     if isinstance(answer, frozenset):
-        return [o.label for o in question.options if o.value in answer] or "None of these"
+        return [o.label for o in question.options if o.value in answer] or _("None of these")
     if question.kind == "number":
         return f"{answer} {question.unit}".strip()
     option = question.option(str(answer))

@@ -18,6 +18,9 @@ import math
 import time
 
 from flask import Flask, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import TooManyRequests
@@ -37,7 +40,7 @@ EVERYONE = "everyone"
 # A Redis that stops answering must cost a request a fraction of a second, not the operating
 # system's connect timeout (minutes); the worker then counts in memory and asks again later.
 REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-WAIT_HEADING = "Please wait a moment"
+WAIT_HEADING = _l("Please wait a moment")
 
 
 class ForwardToAppLog(logging.Handler):
@@ -117,12 +120,10 @@ def hit_by_everyone() -> bool:
 def describe_wait(seconds: int) -> str:
     """A wait in plain words, rounded up: "30 seconds", "about 2 minutes", "about 3 hours"."""
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
     if seconds < 3600:
-        minutes = math.ceil(seconds / 60)
-        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
-    hours = math.ceil(seconds / 3600)
-    return f"about {hours} hour{'s' if hours != 1 else ''}"
+        return ngettext("about %(num)d minute", "about %(num)d minutes", math.ceil(seconds / 60))
+    return ngettext("about %(num)d hour", "about %(num)d hours", math.ceil(seconds / 3600))
 
 
 def too_many_requests(error: TooManyRequests):
@@ -130,7 +131,7 @@ def too_many_requests(error: TooManyRequests):
     seconds = retry_after_seconds(error)
     headers = {"Retry-After": str(seconds), "Cache-Control": "no-store"}
     if wants_json():
-        message = f"Too many requests from this address. Try again in {seconds} seconds."
+        message = _("Too many requests from this address. Try again in %(seconds)d seconds.", seconds=seconds)
         return api_error(429, "rate", message, list(headers.items()))
     # Nothing here touches the session: the answers stay as they were.
     try:
@@ -139,7 +140,9 @@ def too_many_requests(error: TooManyRequests):
         )
     except Exception:  # still a plain answer, never a traceback
         log.exception("The too-many-requests page failed to render")
-        body, _ = render_error(429, WAIT_HEADING, "Try again in a few minutes. Your answers are kept.")
+        body, _status = render_error(
+            429, WAIT_HEADING, _("Try again in a few minutes. Your answers are kept.")
+        )
         return body, 429, headers
     return page, 429, headers
 

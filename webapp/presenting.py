@@ -7,7 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from . import labels
+from .quoting import or_list
 from .rulebook import FACTORS_QUESTION, Result, Rulebook
 from .rulebook.model import LEVELS, Condition, Note, Provenance, Question, ResultTest
 from .sources import source_name
@@ -115,17 +118,17 @@ class ResultsView:
     @property
     def contents(self) -> list[tuple[str, str]]:
         """(anchor, words) for each part of the page, for "On this page"."""
-        parts = [(level, labels.LEVELS[level]) for level in self.cards]
+        parts = [(level, str(labels.LEVELS[level])) for level in self.cards]
         if self.lines:
-            parts.append((NOT_USUALLY_USED, "Not usually used"))
+            parts.append((NOT_USUALLY_USED, _("Not usually used")))
         if self.telling:
-            parts.append(("tell", "Tell your care team"))
+            parts.append(("tell", _("Tell your care team")))
         return [
             *parts,
-            ("ask", "Questions to ask"),
-            ("know", "Things to know"),
-            ("answers", "Your answers"),
-            ("sources", "Sources"),
+            ("ask", _("Questions to ask")),
+            ("know", _("Things to know")),
+            ("answers", _("Your answers")),
+            ("sources", _("Sources")),
         ]
 
     @property
@@ -150,7 +153,7 @@ def _option_label(question: Question, value: object) -> str:
 
 
 def condition_in_words(rulebook: Rulebook, condition: Condition) -> str:
-    """Say one rule condition as the answer that met it: "Age: 45 or over"."""
+    """Say one rule condition as the answer that met it: "Age: 45 or over" (in the request's language)."""
     question = rulebook.question(condition.question)
     if question is None:  # pragma: no cover - load checks every reference
         return condition.describe()
@@ -161,19 +164,22 @@ def condition_in_words(rulebook: Rulebook, condition: Condition) -> str:
             f"{name}: {_option_label(question, value)}" if question.kind != "number" else f"{name}: {value}"
         )
     if op == "in":
-        return f"{name}: " + " or ".join(_option_label(question, v) for v in values)
+        return f"{name}: " + or_list([_option_label(question, v) for v in values])
     if op in ("is_not", "not_in", "excludes"):
         others = [o.label for o in question.options if o.value not in values]
         if op == "excludes":
-            return f"{name}: not " + " or ".join(_option_label(question, v) for v in values)
-        return f"{name}: " + " or ".join([*others, "not answered"]) if others else f"{name}: not answered"
+            named = or_list([_option_label(question, v) for v in values])
+            return _("%(question)s: not %(answers)s", question=name, answers=named)
+        if others:
+            return f"{name}: " + or_list([*others, _("not answered")])
+        return _("%(question)s: not answered", question=name)
     if op == "at_least":
-        return f"{name}: {value} or over"
+        return _("%(question)s: %(value)s or over", question=name, value=value)
     if op == "below":
-        return f"{name}: under {value}"
+        return _("%(question)s: under %(value)s", question=name, value=value)
     if op == "answered":
-        return f"{name}: answered"
-    return f"{name}: not answered"
+        return _("%(question)s: answered", question=name)
+    return _("%(question)s: not answered", question=name)
 
 
 def _merge_ranges(rulebook: Rulebook, conditions: Iterable[Condition]) -> tuple[str, ...]:
@@ -186,7 +192,8 @@ def _merge_ranges(rulebook: Rulebook, conditions: Iterable[Condition]) -> tuple[
         if c.op in ("at_least", "below") and c.question in lows and c.question in highs:
             if c.op == "at_least":
                 name = rulebook.question(c.question).short  # type: ignore[union-attr]
-                words.append(f"{name}: {lows[c.question]} to {highs[c.question] - 1}")  # type: ignore[operator]
+                low, high = lows[c.question], highs[c.question] - 1  # type: ignore[operator]
+                words.append(_("%(name)s: %(low)s to %(high)s", name=name, low=low, high=high))
             continue
         words.append(condition_in_words(rulebook, c))
     return tuple(words)
@@ -197,7 +204,8 @@ def reasons(rulebook: Rulebook, rule_id: str) -> tuple[str, ...]:
     rule = next(r for r in rulebook.rules if r.id == rule_id)
     words = _merge_ranges(rulebook, rule.when.all)
     if rule.when.any:
-        words += ("one of: " + "; ".join(condition_in_words(rulebook, c) for c in rule.when.any),)
+        listed = "; ".join(condition_in_words(rulebook, c) for c in rule.when.any)
+        words += (_("one of: %(conditions)s", conditions=listed),)
     return words
 
 

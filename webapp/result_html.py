@@ -10,13 +10,14 @@ from markupsafe import Markup
 
 from . import journey, presenting
 from .current import rulebook
+from .i18n import DEFAULT, QUERY, language
 from .qr import qr_svg
 from .rulebook import answers_to_dict, evaluate
 from .rulebook.model import AnswerValue
 
 # Rendered results kept per worker. There are few distinct answer sets in practice, and a body
-# depends only on the answers, the rules and the mode (a handout also on its link and the day),
-# so a repeat costs no rendering.
+# depends only on the answers, the rules, the language and the mode (a handout also on its link
+# and the day), so a repeat costs no rendering.
 CACHE_SIZE = 256
 # Where the results page puts its Save and Print buttons: they carry a fresh token per page view,
 # so they cannot be part of a body rendered once for everyone with the same answers.
@@ -60,27 +61,28 @@ def render_handout(answers: dict[str, AnswerValue], link: str | None, day: dt.da
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _cached_body(rules_version: str, mode: str, script_root: str, answers: AnswersKey) -> Markup:
-    # Part of the key only: a new rulebook must never reuse old bodies, and links in a body made
-    # under one path prefix (X-Forwarded-Prefix from a trusted proxy) must not go to another.
-    del rules_version, script_root
+def _cached_body(rules_version: str, lang: str, mode: str, script_root: str, answers: AnswersKey) -> Markup:
+    # Part of the key only: a new rulebook must never reuse old bodies, a Spanish body must never
+    # reach an English page (nor the other way round), and links in a body made under one path
+    # prefix (X-Forwarded-Prefix from a trusted proxy) must not go to another.
+    del rules_version, lang, script_root
     return Markup(render_body(dict(answers), mode))  # noqa: S704 - our autoescaped template
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _cached_handout(rules_version: str, day: dt.date, link: str, answers: AnswersKey) -> Markup:
-    del rules_version
+def _cached_handout(rules_version: str, lang: str, day: dt.date, link: str, answers: AnswersKey) -> Markup:
+    del rules_version, lang
     return Markup(render_handout(dict(answers), link, day))  # noqa: S704 - our autoescaped template
 
 
 def body(answers: dict[str, AnswerValue], mode: str) -> Markup:
-    """The on-screen body, rendered once per answers, rules, mode and path prefix."""
-    return _cached_body(rulebook().version, mode, request.script_root, _key(answers))
+    """The on-screen body, rendered once per answers, rules, language, mode and path prefix."""
+    return _cached_body(rulebook().version, language(), mode, request.script_root, _key(answers))
 
 
 def handout(answers: dict[str, AnswerValue], link: str) -> Markup:
-    """The handout, rendered once per answers, rules, link and day (it prints the date)."""
-    return _cached_handout(rulebook().version, dt.date.today(), link, _key(answers))
+    """The handout, rendered once per answers, rules, language, link and day (it prints the date)."""
+    return _cached_handout(rulebook().version, language(), dt.date.today(), link, _key(answers))
 
 
 def snapshot(answers: dict[str, AnswerValue]) -> str:
@@ -91,7 +93,12 @@ def snapshot(answers: dict[str, AnswerValue]) -> str:
 
 
 def prefill_link(answers: dict[str, AnswerValue]) -> str:
-    """The full link that fills in these answers again (sets of choices comma-separated)."""
+    """The full link that fills in these answers again (sets of choices comma-separated).
+
+    Made on a page in another language than English, it opens in that language too (`lang=es`).
+    """
     plain = answers_to_dict(rulebook(), answers)
     query = {k: ",".join(v) if isinstance(v, list) else v for k, v in plain.items()}
+    if language() != DEFAULT:
+        query[QUERY] = language()
     return url_for("questionnaire.begin", _external=True, **query)

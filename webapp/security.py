@@ -6,8 +6,8 @@ import re
 
 from flask import Flask, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFProtect
-from markupsafe import escape
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
@@ -42,8 +42,8 @@ class UnsafeSetting(RuntimeError):
     """A deployment setting is missing or cannot be used (allowed hosts, HSTS)."""
 
 
-UNKNOWN_HOST_HEADING = "This guide does not answer at that address"
-UNKNOWN_HOST_ADVICE = "Check that the web address is typed correctly."
+UNKNOWN_HOST_HEADING = _l("This guide does not answer at that address")
+UNKNOWN_HOST_ADVICE = _l("Check that the web address is typed correctly.")
 # Answers that hold no link, so any Host may ask for them (a load balancer uses the server's address).
 HOST_FREE_ENDPOINTS = frozenset({"health.healthz", "health.readyz"})
 
@@ -109,10 +109,7 @@ def handle_unknown_host(error: SecurityError):
         return errors.api_error(400, "host", f"{UNKNOWN_HOST_HEADING}.")
     if isinstance(request.routing_exception, SecurityError):
         # Flask's check left no URL adapter, so the site's layout cannot render: a bare page.
-        page = errors.BARE_PAGE.format(
-            heading=escape(UNKNOWN_HOST_HEADING), advice=escape(UNKNOWN_HOST_ADVICE)
-        )
-        return page, 400
+        return errors.bare_page(UNKNOWN_HOST_HEADING, UNKNOWN_HOST_ADVICE), 400
     return errors.render_error(400, UNKNOWN_HOST_HEADING, UNKNOWN_HOST_ADVICE)
 
 

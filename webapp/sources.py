@@ -1,42 +1,48 @@
-"""Name the organisation behind a source link, for pages and the printed handout."""
+"""Name the organisation behind a source link, for pages and the printed handout (in the page's language)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
+
 SOURCE_NAMES = {
-    "cancer.org": "American Cancer Society",
-    "cancer.gov": "National Cancer Institute",
-    "cancer.net": "Cancer.Net (ASCO)",
-    "radiologyinfo.org": "RadiologyInfo (ACR and RSNA)",
-    "acr.org": "American College of Radiology",
-    "acsearch.acr.org": "ACR Appropriateness Criteria",
-    "gravitas.acr.org": "ACR Appropriateness Criteria",
-    "uspreventiveservicestaskforce.org": "US Preventive Services Task Force",
-    "fda.gov": "US Food and Drug Administration",
-    "imagewisely.org": "Image Wisely",
-    "choosingwisely.org": "Choosing Wisely",
-    "nccn.org": "NCCN",
-    "ncbi.nlm.nih.gov": "PubMed",
-    "pmc.ncbi.nlm.nih.gov": "PubMed Central",
-    "pubmed.ncbi.nlm.nih.gov": "PubMed",
-    "doi.org": "Journal article",
-    "api.fda.gov": "US Food and Drug Administration (drug label)",
-    "auanet.org": "American Urological Association",
-    "snmmi.org": "Society of Nuclear Medicine and Molecular Imaging",
-    "tech.snmjournals.org": "Journal of Nuclear Medicine Technology",
-    "jnm.snmjournals.org": "Journal of Nuclear Medicine",
-    "ashpublications.org": "American Society of Hematology",
-    "cdc.gov": "CDC",
-    "aapm.org": "American Association of Physicists in Medicine",
-    "w3.aapm.org": "American Association of Physicists in Medicine",
-    "ipdas.ohri.ca": "International Patient Decision Aid Standards",
+    "cancer.org": _l("American Cancer Society"),
+    "cancer.gov": _l("National Cancer Institute"),
+    "cancer.net": _l("Cancer.Net (ASCO)"),
+    "radiologyinfo.org": _l("RadiologyInfo (ACR and RSNA)"),
+    "acr.org": _l("American College of Radiology"),
+    "acsearch.acr.org": _l("ACR Appropriateness Criteria"),
+    "gravitas.acr.org": _l("ACR Appropriateness Criteria"),
+    "uspreventiveservicestaskforce.org": _l("US Preventive Services Task Force"),
+    "fda.gov": _l("US Food and Drug Administration"),
+    "imagewisely.org": _l("Image Wisely"),
+    "choosingwisely.org": _l("Choosing Wisely"),
+    "nccn.org": _l("NCCN"),
+    "ncbi.nlm.nih.gov": _l("PubMed"),
+    "pmc.ncbi.nlm.nih.gov": _l("PubMed Central"),
+    "pubmed.ncbi.nlm.nih.gov": _l("PubMed"),
+    "doi.org": _l("Journal article"),
+    "api.fda.gov": _l("US Food and Drug Administration (drug label)"),
+    "auanet.org": _l("American Urological Association"),
+    "snmmi.org": _l("Society of Nuclear Medicine and Molecular Imaging"),
+    "tech.snmjournals.org": _l("Journal of Nuclear Medicine Technology"),
+    "jnm.snmjournals.org": _l("Journal of Nuclear Medicine"),
+    "ashpublications.org": _l("American Society of Hematology"),
+    "cdc.gov": _l("CDC"),
+    "aapm.org": _l("American Association of Physicists in Medicine"),
+    "w3.aapm.org": _l("American Association of Physicists in Medicine"),
+    "ipdas.ohri.ca": _l("International Patient Decision Aid Standards"),
 }
 
 
 @lru_cache(maxsize=1024)  # a page names the same few sources many times; urlsplit is not free
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or url).removeprefix("www.")
+
+
 def source_name(url: str) -> str:
     """Name the organisation behind a source link, falling back to its web address."""
-    host = (urlsplit(url).hostname or url).removeprefix("www.")
-    return SOURCE_NAMES.get(host, host)
+    host = _host(url)
+    return str(SOURCE_NAMES.get(host, host))

@@ -5,52 +5,63 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel.dates import format_date
 from flask import Flask, current_app, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from . import assets, glossary, labels, quoting
+from .i18n import DEFAULT, LANGUAGES, language
 from .sources import source_name
 
 NAV_LINKS = (
-    ("questionnaire.begin", "Start"),
-    ("library.index", "Imaging tests"),
-    ("pages.glossary", "Words explained"),
-    ("pages.about", "About this guide"),
+    ("questionnaire.begin", _l("Start")),
+    ("library.index", _l("Imaging tests")),
+    ("pages.glossary", _l("Words explained")),
+    ("pages.about", _l("About this guide")),
 )
 # For care teams and teachers: in the footer of every page, so the header stays short on a phone.
 FOOTER_LINKS = (
-    ("link.build", "Make a patient link"),
-    ("teach.gallery", "Teaching"),
-    ("ruletable.index", "Rule table"),
+    ("link.build", _l("Make a patient link")),
+    ("teach.gallery", _l("Teaching")),
+    ("ruletable.index", _l("Rule table")),
 )
 
 
 def long_date(value: dt.date | None) -> str:
-    """Write a date the way people read it: 28 November 2026."""
-    return f"{value.day} {value:%B %Y}" if value else "not recorded"
+    """Write a date the way people read it: 28 November 2026, or 28 de noviembre de 2026."""
+    if not value:
+        return _("not recorded")
+    code = language()
+    if code == DEFAULT:
+        return f"{value.day} {value:%B %Y}"
+    return format_date(value, format="long", locale=code)
 
 
-# Mount points whose links are kept; more than this (a proxy sending many) starts the cache afresh.
-SITE_LINKS_KEPT = 8
+# Mount points (each in every language) whose links are kept; more than this (a proxy sending
+# many) starts the cache afresh.
+SITE_LINKS_KEPT = 8 * len(LANGUAGES)
 
 
 def _site_links() -> dict[str, Any]:
-    """URLs every page shows (navigation, stylesheet, script), built once per app and mount point.
+    """URLs every page shows (navigation, stylesheet, script), built once per app, mount point and language.
 
     Building a URL is not free and every page shows the same dozen; only the mount point
-    (SCRIPT_NAME, which a proxy may set) and the static files' content can change them. The
+    (SCRIPT_NAME, which a proxy may set), the language of the link words and the static files'
+    content can change them. The
     stylesheet, script and icon are linked by fingerprinted name (webapp/assets.py), so browsers
     keep them for a year and fetch them again only when they change.
     """
     static = assets.table()
-    key = (request.script_root, static.version)
+    key = (request.script_root, static.version, language())
     cache = current_app.extensions.setdefault("site_links", {})
     links = cache.get(key)
     if links is None:
         if len(cache) >= SITE_LINKS_KEPT:
             cache.clear()
         links = cache[key] = {
-            "nav": [(url_for(endpoint), label, endpoint) for endpoint, label in NAV_LINKS],
-            "more": [(url_for(endpoint), label, endpoint) for endpoint, label in FOOTER_LINKS],
+            "nav": [(url_for(endpoint), str(label), endpoint) for endpoint, label in NAV_LINKS],
+            "more": [(url_for(endpoint), str(label), endpoint) for endpoint, label in FOOTER_LINKS],
             "home": url_for("pages.start"),
             "css": url_for("static", filename=static.hashed_name("css/app.css")),
             "js": url_for("static", filename=static.hashed_name("js/app.js")),

@@ -32,7 +32,9 @@
   document.querySelectorAll("[data-ig-print-fallback]").forEach(function (words) { words.hidden = true; });
 
   // Copy a saved link with one press where the browser allows it; the read-only field stays for
-  // everyone else. The status line tells screen reader users that it worked.
+  // everyone else. The status line tells screen reader users that it worked, in the page's own
+  // language: the template gives the words (data-ig-copied, data-ig-copy-failed), so this file
+  // holds none.
   document.querySelectorAll("[data-ig-copy]").forEach(function (box) {
     var field = document.getElementById(box.getAttribute("data-ig-copy"));
     var status = box.querySelector("[role=status]");
@@ -40,8 +42,8 @@
     box.hidden = false;
     box.querySelector("button").addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(
-        function () { status.textContent = "Link copied"; },
-        function () { field.select(); status.textContent = "Select the link and copy it"; }
+        function () { status.textContent = box.getAttribute("data-ig-copied") || ""; },
+        function () { field.select(); status.textContent = box.getAttribute("data-ig-copy-failed") || ""; }
       );
     });
   });

@@ -204,7 +204,7 @@ def _outcome(description: str, headers: dict[str, Schema]) -> Schema:
 
 
 def fhir_paths(
-    book: Rulebook, no_store: Schema, cached: dict[str, Schema], shared: dict[str, Schema]
+    book: Rulebook, no_store: Schema, cached: dict[str, Schema], shared: dict[str, Schema], lang: Schema
 ) -> dict[str, Schema]:
     """The FHIR routes under /api/v1/fhir; `shared` holds the document's own 304 and 429 responses."""
     private = {"Cache-Control": no_store}
@@ -234,6 +234,9 @@ def fhir_paths(
         responses = {
             "200": {"description": summary, "headers": cached, "content": _fhir_content(schema)},
             "304": shared["NotModified"],
+            "400": _outcome(
+                "`lang` names a language this guide does not have (it has `en` and `es`).", private
+            ),
             "406": _outcome("`_format` asks for a format other than JSON.", private),
             "429": throttled,
         }
@@ -242,7 +245,7 @@ def fhir_paths(
                 "operationId": operation_id,
                 "summary": summary,
                 "tags": ["FHIR"],
-                "parameters": [*parameters, fmt],
+                "parameters": [*parameters, fmt, lang],
                 "responses": responses,
             }
         }
@@ -270,6 +273,7 @@ def fhir_paths(
     evaluate = {
         "post": {
             "operationId": "evaluateFhir",
+            "parameters": [lang],
             "summary": "Evaluate a FHIR QuestionnaireResponse: the same result as /api/v1/evaluate.",
             "tags": ["FHIR"],
             "requestBody": {
@@ -286,7 +290,8 @@ def fhir_paths(
                 "400": _outcome(
                     "The body is not JSON, not an object, or not a QuestionnaireResponse that can be read "
                     "(wrong resourceType, status missing or not an R4 code, items that are not lists or "
-                    "have no linkId, an empty answer list, an answer with an unknown element).",
+                    "have no linkId, an empty answer list, an answer with an unknown element), or `lang` "
+                    "names a language this guide does not have.",
                     private,
                 ),
                 "413": _outcome("The body is larger than the size limit.", private),

@@ -254,6 +254,7 @@ def build_questionnaire(book: Rulebook, canonical_base: str) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
+        "language": book.language,  # the texts' language; ?lang=es or Accept-Language picks it
         "url": questionnaire_url(canonical_base),
         "version": book.version,
         "name": NAME,
@@ -282,6 +283,7 @@ def code_system(book: Rulebook, question: Question, canonical_base: str) -> dict
     resource: dict[str, Any] = {
         "resourceType": "CodeSystem",
         "id": question.id.replace("_", "-"),
+        "language": book.language,
         "url": code_system_url(canonical_base, question.id),
         "version": book.version,
         "name": NAME + "".join(part.capitalize() for part in question.id.split("_")),

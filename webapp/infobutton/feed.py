@@ -7,13 +7,13 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from flask import request, url_for
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from ..rulebook import Rulebook
 from .links import PAGE, Link
-from .request import AGE, AGE_UNIT, CODE, DISPLAY, LANGUAGE, SYSTEM, TASK, KnowledgeRequest, answer_language
+from .request import AGE, AGE_UNIT, CODE, DISPLAY, LANGUAGE, SYSTEM, TASK, KnowledgeRequest
 
-FEED_TITLE = "Imaging Guide"
 ATOM = "http://www.w3.org/2005/Atom"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
@@ -40,7 +40,7 @@ def _subtitle(book: Rulebook, asked: KnowledgeRequest) -> str:
     for c in asked.criteria:
         system = book.codes.system(c.system)
         named.append(f"{system.name if system else c.system} {c.code}")
-    return f"{FEED_TITLE} results for {'; '.join(named)}"
+    return _("%(site)s results for %(codes)s", site=_("Imaging Guide"), codes="; ".join(named))
 
 
 def feed(book: Rulebook, asked: KnowledgeRequest, links: list[Link]) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def feed(book: Rulebook, asked: KnowledgeRequest, links: list[Link]) -> dict[str
     page = book.pages.get(PAGE)
     dates = [link.entry.provenance.reviewed for link in links if link.entry.provenance.reviewed]
     updated = _stamp(max(dates) if dates else page.provenance.reviewed if page else None)
-    lang = answer_language(asked.language)
+    lang = asked.language  # the view answers in it (webapp/views/infobutton.py)
     entries = []
     for link in links:
         href = request.host_url.rstrip("/") + link.href
@@ -67,10 +67,10 @@ def feed(book: Rulebook, asked: KnowledgeRequest, links: list[Link]) -> dict[str
             "xsi": XSI,
             "base": url_for("pages.start", _external=True),
             "lang": lang,
-            "title": {"_value": FEED_TITLE, "type": "text"},
+            "title": {"_value": _("Imaging Guide"), "type": "text"},
             "subtitle": {"_value": _subtitle(book, asked), "type": "text"},
             "author": {
-                "name": {"_value": FEED_TITLE},
+                "name": {"_value": _("Imaging Guide")},
                 "uri": {"_value": url_for("pages.start", _external=True)},
             },
             "updated": {"_value": updated},

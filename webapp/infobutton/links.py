@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 
+from .. import i18n
 from ..rulebook import Rulebook
 from ..rulebook.codes import CodeEntry
 from .request import PROVIDER, KnowledgeRequest
@@ -31,13 +33,20 @@ def _option_label(book: Rulebook, question_id: str, value: str | None) -> str | 
     return option.short if option else None
 
 
+def _language(asked: KnowledgeRequest) -> dict[str, str]:
+    """The language part of a link: the page opens in the language the record asked for."""
+    return {i18n.QUERY: asked.language} if asked.language != i18n.DEFAULT else {}
+
+
 def link_for(book: Rulebook, entry: CodeEntry, asked: KnowledgeRequest) -> Link | None:
     """Where a known code leads this reader, with a title and summary from the rules' own words."""
     if entry.kind == "procedure":
         test = book.tests.get(entry.test or "")
         if test is None:
             return None
-        return Link(url_for("library.test", test_id=test.id), test.name, test.summary, entry)
+        return Link(
+            url_for("library.test", test_id=test.id, **_language(asked)), test.name, test.summary, entry
+        )
     place = ", ".join(
         label
         for label in (
@@ -49,10 +58,17 @@ def link_for(book: Rulebook, entry: CodeEntry, asked: KnowledgeRequest) -> Link 
     if asked.recipient == PROVIDER:
         page = book.pages.get(PAGE)
         summary = page.sections[-1].paragraphs[0] if page and page.sections[-1].paragraphs else ""
-        href = url_for("ruletable.site", site=entry.site) if entry.site else url_for("ruletable.index")
-        return Link(href, f"Rules for {place}", summary, entry)
+        lang = _language(asked)
+        href = (
+            url_for("ruletable.site", site=entry.site, **lang)
+            if entry.site
+            else url_for("ruletable.index", **lang)
+        )
+        return Link(href, _("Rules for %(place)s", place=place), summary, entry)
     answers: dict[str, Any] = {"situation": entry.situation, "site": entry.site, "age": asked.age}
-    href = url_for("questionnaire.begin", **{k: v for k, v in answers.items() if v is not None})
+    href = url_for(
+        "questionnaire.begin", **{k: v for k, v in answers.items() if v is not None}, **_language(asked)
+    )
     start = book.pages.get(START_PAGE)
     title = f"{start.title}: {place}" if start else place
     return Link(href, title, start.lede if start else "", entry)

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from flask import request
 
+from .. import i18n
 from ..rulebook import Rulebook
 
 CODE = "mainSearchCriteria.v.c"
@@ -29,10 +30,8 @@ SUFFIXES = ("", *(str(n) for n in range(10)))
 # The longest value each parameter may have; a longer one is refused (400), never cut silently.
 MAX_CHARS = {CODE: 40, SYSTEM: 100, DISPLAY: 200}
 MAX_OTHER_CHARS = 40
-# Languages a person may ask for (`sp` is MedlinePlus Connect's Spanish), and those we answer in.
-# Issue 13 adds Spanish: it goes into ANSWER_LANGUAGES, and `answer_language` picks it up.
+# Languages a person may ask for (`sp` is MedlinePlus Connect's Spanish); we answer in each.
 LANGUAGES = {"en": "en", "eng": "en", "es": "es", "sp": "es", "spa": "es"}
-ANSWER_LANGUAGES = ("en",)
 # UCUM units of age the guide names, in years per unit.
 YEARS_PER = {
     "a": Fraction(1),
@@ -92,13 +91,12 @@ def whole_years(value: str, unit: str, oldest: int) -> int | None:
 
 
 def requested_language(value: str) -> str:
-    """The language asked for, as a two-letter code; English when none or one we do not know."""
-    return LANGUAGES.get(value.strip().lower(), "en")
+    """The language asked for, as a two-letter code; English for one we do not know.
 
-
-def answer_language(requested: str) -> str:
-    """The language the answer is in: the one asked for when we have it, else English."""
-    return requested if requested in ANSWER_LANGUAGES else "en"
+    Without the parameter, the request's own language (`?lang`, then the browser's Accept-Language).
+    """
+    value = value.strip().lower()
+    return LANGUAGES.get(value, i18n.DEFAULT) if value else i18n.language()
 
 
 def read_request(book: Rulebook) -> KnowledgeRequest:

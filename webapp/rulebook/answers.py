@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from .messages import N_, Message
 from .model import Answers, AnswerValue, Question, Rulebook
 
+# Each message is a Message: English as a str, sayable in another language by the web layer.
 Errors = dict[str, list[str]]
 
 SHOWN_CHARS = 40
@@ -24,7 +26,7 @@ def _shown(value: object, limit: int = SHOWN_CHARS) -> str:
     try:
         return str(value)[:limit]
     except (ValueError, RecursionError):  # a huge int inside a list, or nesting too deep to print
-        return f"a {type(value).__name__} too long to show"
+        return Message(N_("a %(kind)s too long to show"), kind=type(value).__name__)
 
 
 def _as_list(raw: object) -> list[object]:
@@ -37,23 +39,46 @@ def _as_list(raw: object) -> list[object]:
 
 
 def _choice(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
+    options = ", ".join(question.values)
     if not isinstance(raw, str):
-        return None, f"{question.short} must be one of: {', '.join(question.values)}"
+        return None, Message(N_("%(name)s must be one of: %(options)s"), name=question.short, options=options)
     value = raw.strip()
     if value not in question.values:
-        return (
-            None,
-            f"{question.short} has no option '{_shown(value)}'; choose one of: {', '.join(question.values)}",
-        )
+        return None, _no_option(question, value, options)
     return value, None
+
+
+def _no_option(question: Question, value: str, options: str) -> Message:
+    return Message(
+        N_("%(name)s has no option '%(value)s'; choose one of: %(options)s"),
+        name=question.short,
+        value=_shown(value),
+        options=options,
+    )
+
+
+def _no_options(question: Question, wrong: list[object]) -> Message:
+    return Message(
+        N_("%(name)s has no option %(values)s; choose from: %(options)s"),
+        name=question.short,
+        values=", ".join(f"'{_shown(v)}'" for v in wrong[:3]),
+        options=", ".join(question.values),
+    )
+
+
+def _at_least(question: Question, low: int) -> Message:
+    return Message(N_("%(name)s must be %(low)d or more"), name=question.short, low=low)
+
+
+def _at_most(question: Question, high: int) -> Message:
+    return Message(N_("%(name)s must be %(high)d or less"), name=question.short, high=high)
 
 
 def _multi(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
     values = _as_list(raw)
     wrong = [v for v in values if not isinstance(v, str) or v.strip() not in question.values]
     if wrong:
-        shown = ", ".join(f"'{_shown(v)}'" for v in wrong[:3])
-        return None, f"{question.short} has no option {shown}; choose from: {', '.join(question.values)}"
+        return None, _no_options(question, wrong)
     return frozenset(v.strip() for v in values if isinstance(v, str)), None
 
 
@@ -72,14 +97,23 @@ def _digits(question: Question, raw: str) -> tuple[int | None, str | None]:
         return sign * int(significant), None
     # Longer than every bound: out of range on the side its sign points to.
     if sign < 0 and question.min is not None:
-        return None, f"{question.short} must be {question.min} or more"
+        return None, _at_least(question, question.min)
     if sign > 0 and question.max is not None:
-        return None, f"{question.short} must be {question.max} or less"
-    return None, f"{question.short} has too many digits"
+        return None, _at_most(question, question.max)
+    return None, Message(N_("%(name)s has too many digits"), name=question.short)
 
 
-def _example(question: Question) -> str:
-    return "like 52" if question.max and question.max > 60 else "like 5"
+def _example(question: Question) -> int:
+    """A number to show as an example ("like 52")."""
+    return 52 if question.max and question.max > 60 else 5
+
+
+def _whole_number(question: Question) -> Message:
+    return Message(
+        N_("Enter %(name)s as a whole number, like %(example)d"),
+        name=question.short.lower(),
+        example=_example(question),
+    )
 
 
 def _in_range(question: Question, value: int) -> tuple[AnswerValue | None, str | None]:
@@ -87,9 +121,9 @@ def _in_range(question: Question, value: int) -> tuple[AnswerValue | None, str |
     low = question.min if question.min is not None else value
     high = question.max if question.max is not None else value
     if value < low:
-        return None, f"{question.short} must be {low} or more"
+        return None, _at_least(question, low)
     if value > high:
-        return None, f"{question.short} must be {high} or less"
+        return None, _at_most(question, high)
     return value, None
 
 
@@ -106,7 +140,7 @@ def _number(question: Question, raw: object) -> tuple[AnswerValue | None, str | 
         if message:
             return None, message
     if value is None:
-        return None, f"Enter {question.short.lower()} as a whole number, {_example(question)}"
+        return None, _whole_number(question)
     return _in_range(question, value)
 
 
@@ -115,26 +149,34 @@ def _number(question: Question, raw: object) -> tuple[AnswerValue | None, str | 
 
 def _strict_choice(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
     options = ", ".join(question.values)
+    name = question.short
     if not isinstance(raw, str):
-        return None, f"{question.short} must be one of: {options}"
+        return None, Message(N_("%(name)s must be one of: %(options)s"), name=name, options=options)
     if raw in question.values:
         return raw, None
     if not raw.strip():
         if question.required:
-            return None, f"{question.short} is required; choose one of: {options}"
-        return None, f"{question.short} is empty; leave it out, or choose one of: {options}"
+            return None, Message(
+                N_("%(name)s is required; choose one of: %(options)s"), name=name, options=options
+            )
+        return None, Message(
+            N_("%(name)s is empty; leave it out, or choose one of: %(options)s"), name=name, options=options
+        )
     # Not trimmed: " staging " is not an option, and the document lists the options exactly.
-    return None, f"{question.short} has no option '{_shown(raw)}'; choose one of: {options}"
+    return None, _no_option(question, raw, options)
 
 
 def _strict_multi(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
     if not isinstance(raw, list):
         example = ", ".join(f'"{v}"' for v in question.values[:2])
-        return None, f"Send {question.short.lower()} as a list, like [{example}], or [] for none"
+        return None, Message(
+            N_("Send %(name)s as a list, like [%(example)s], or [] for none"),
+            name=question.short.lower(),
+            example=example,
+        )
     wrong = [v for v in raw if not isinstance(v, str) or v not in question.values]
     if wrong:
-        shown = ", ".join(f"'{_shown(v)}'" for v in wrong[:3])
-        return None, f"{question.short} has no option {shown}; choose from: {', '.join(question.values)}"
+        return None, _no_options(question, wrong)
     seen: set[str] = set()
     repeated: dict[str, None] = {}  # in the order met, each named once
     for value in raw:
@@ -143,20 +185,27 @@ def _strict_multi(question: Question, raw: object) -> tuple[AnswerValue | None, 
         seen.add(value)
     if repeated:
         shown = ", ".join(f"'{v}'" for v in repeated)
-        return None, f"{question.short} names {shown} more than once; list each option once"
+        return None, Message(
+            N_("%(name)s names %(values)s more than once; list each option once"),
+            name=question.short,
+            values=shown,
+        )
     return frozenset(seen), None
 
 
 def _strict_number(question: Question, raw: object) -> tuple[AnswerValue | None, str | None]:
-    example = _example(question)
     if isinstance(raw, str):
-        return None, f"Send {question.short.lower()} as a whole number without quotes, {example}"
+        return None, Message(
+            N_("Send %(name)s as a whole number without quotes, like %(example)d"),
+            name=question.short.lower(),
+            example=_example(question),
+        )
     if isinstance(raw, int) and not isinstance(raw, bool):
         return _in_range(question, raw)
     # JSON Schema counts 50.0 as an integer (a number with no fraction), so the API does too.
     if isinstance(raw, float) and raw.is_integer():
         return _in_range(question, int(raw))
-    return None, f"Enter {question.short.lower()} as a whole number, {example}"
+    return None, _whole_number(question)
 
 
 _PARSERS = {"choice": _choice, "multi": _multi, "number": _number}
@@ -185,7 +234,9 @@ def parse_answers(
     known = {q.id: q for q in rulebook.questions}
     for key in raw:
         if key not in known:
-            errors.setdefault(_shown(key, 60), []).append(f"There is no question called '{_shown(key)}'")
+            errors.setdefault(_shown(key, 60), []).append(
+                Message(N_("There is no question called '%(key)s'"), key=_shown(key))
+            )
     for question in rulebook.questions:
         value = raw.get(question.id)
         if value is None or (not strict_types and is_blank(value)):
@@ -200,7 +251,9 @@ def parse_answers(
         for question in rulebook.questions:
             missing = question.required and question.id not in asked and question.id not in errors
             if missing and question.show_when.holds(asked):
-                errors.setdefault(question.id, []).append(f"{question.short} is required")
+                errors.setdefault(question.id, []).append(
+                    Message(N_("%(name)s is required"), name=question.short)
+                )
     return answers, errors
 
 

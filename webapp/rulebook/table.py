@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .load import FACTORS_QUESTION
+from .messages import N_, Message
 from .model import LEVELS, NOT_LISTED, AnswerValue, Condition, ImagingTest, Option, Rule, Rulebook, RuleChange
 from .verify import answer_domains, walk
 
@@ -25,6 +26,13 @@ _LEVEL_RANK[NOT_LISTED] = len(LEVELS)
 
 # Says one condition in words; the web layer passes the plain-words version used on results.
 Say = Callable[[Condition], str]
+# Says the table's own joining words (a range, "one of:"), each a Message written in English; the
+# web layer passes its translator, so they come out in the request's language.
+Phrase = Callable[[Message], str]
+
+
+def _as_is(message: Message) -> str:
+    return message
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,7 @@ def _may_fire(rule: Rule, answers: Mapping[str, AnswerValue]) -> bool:
     return True
 
 
-def condition_words(rulebook: Rulebook, rule: Rule, say: Say) -> tuple[str, ...]:
+def condition_words(rulebook: Rulebook, rule: Rule, say: Say, phrase: Phrase = _as_is) -> tuple[str, ...]:
     """A rule's conditions in words, leaving out the site and situation the table is already about.
 
     "Age: 45 or over" and "Age: under 75" on the same question read as "Age: 45 to 74".
@@ -143,11 +151,15 @@ def condition_words(rulebook: Rulebook, rule: Rule, say: Say) -> tuple[str, ...]
             if c.op == "at_least":
                 question = rulebook.question(c.question)
                 name = question.short if question else c.question
-                words.append(f"{name}: {lows[c.question]} to {highs[c.question] - 1}")  # type: ignore[operator]
+                low, high = lows[c.question], highs[c.question] - 1  # type: ignore[operator]
+                words.append(
+                    phrase(Message(N_("%(name)s: %(low)s to %(high)s"), name=name, low=low, high=high))
+                )
             continue
         words.append(say(c))
     if rule.when.any:
-        words.append("one of: " + "; ".join(say(c) for c in rule.when.any))
+        listed = "; ".join(say(c) for c in rule.when.any)
+        words.append(phrase(Message(N_("one of: %(conditions)s"), conditions=listed)))
     return tuple(words)
 
 
@@ -161,7 +173,7 @@ class _Gather:
     changes: dict[tuple[str, int], set[str]] = field(default_factory=dict)  # (rule id, change #) -> from
 
 
-def build(rulebook: Rulebook, say: Say | None = None) -> RuleTable:
+def build(rulebook: Rulebook, say: Say | None = None, phrase: Phrase = _as_is) -> RuleTable:
     """Work out every site's table from the rules (pure; takes well under a second)."""
     say = say or Condition.describe
     rules_by_id = {rule.id: rule for rule in rulebook.rules}
@@ -197,7 +209,7 @@ def build(rulebook: Rulebook, say: Say | None = None) -> RuleTable:
                 if change.applies(before) and change.level != before:
                     cell = gathered.setdefault((site, situation, change.id), _Gather())
                     cell.changes.setdefault((rule.id, number), set()).add(before or NOT_LISTED)
-    return _assemble(rulebook, gathered, sets, rules_by_id, say)
+    return _assemble(rulebook, gathered, sets, rules_by_id, say, phrase)
 
 
 def _assemble(
@@ -206,6 +218,7 @@ def _assemble(
     sets: dict[tuple[str, str], int],
     rules_by_id: dict[str, Rule],
     say: Say,
+    phrase: Phrase,
 ) -> RuleTable:
     site_question = rulebook.question(SITE_QUESTION)
     situation_question = rulebook.question(SITUATION_QUESTION)
@@ -216,7 +229,7 @@ def _assemble(
 
     def words_for(rule: Rule) -> tuple[str, ...]:
         if rule.id not in words:
-            words[rule.id] = condition_words(rulebook, rule, say)
+            words[rule.id] = condition_words(rulebook, rule, say, phrase)
         return words[rule.id]
 
     tables = []

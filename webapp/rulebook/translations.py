@@ -335,9 +335,9 @@ def _rule(reader: _Reader, r: Rule) -> Rule:
 def _term(reader: _Reader, t: Term) -> Term:
     f = reader.take("term", t.id, t.provenance)
     word = f.text("term", t.term)
-    forms = f.own_texts("forms") if word != t.term else None
-    if word == t.term:
-        f.used.add("forms")
+    # A translated term links its own words (even when the term itself is the same, as "PSA" is);
+    # one with no translation yet keeps the English ones.
+    forms = None if getattr(f, "untranslated_entry", False) else f.own_texts("forms")
     out = replace(
         t,
         term=word,

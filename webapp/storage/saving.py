@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import secrets
 import sys
@@ -11,7 +12,7 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,20 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def save(token: str, answers: dict[str, Any], html: str, rules_version: str, lifetime: dt.timedelta) -> str:
+def pack_snapshots(pages: Mapping[str, str]) -> bytes:
+    """The result's HTML in each language, compressed as one JSON object: {"en": html, "es": html}."""
+    return zlib.compress(json.dumps(dict(pages), ensure_ascii=False).encode("utf-8"), 6)
+
+
+def unpack_snapshots(blob: bytes) -> dict[str, str]:
+    """The HTML in each language; a result saved before there were languages is English HTML alone."""
+    text = zlib.decompress(blob).decode("utf-8")
+    return json.loads(text) if text.startswith("{") else {"en": text}
+
+
+def save(
+    token: str, answers: dict[str, Any], pages: Mapping[str, str], rules_version: str, lifetime: dt.timedelta
+) -> str:
     """Store a result under a token and return the token's hash; saving a token twice keeps one result.
 
     The insert comes first, so on SQLite a writer takes its lock at once and waits for others
@@ -63,7 +77,7 @@ def save(token: str, answers: dict[str, Any], html: str, rules_version: str, lif
     saved = SavedResult(
         token_hash=token_hash,
         answers=answers,
-        snapshot=zlib.compress(html.encode("utf-8"), 6),
+        snapshot=pack_snapshots(pages),
         rules_version=rules_version,
         created_at=now,
         expires_at=now + lifetime,
@@ -101,6 +115,7 @@ class SavedPage:
     created_at: dt.datetime
     expires_at: dt.datetime
     html: str
+    language: str  # the language of `html`: the one asked for, or English for an older result
 
 
 class SnapshotCache:
@@ -193,30 +208,41 @@ def _unchanged(html: str) -> str:
 
 
 def find_page(
-    token: str, cache: SnapshotCache, variant: str = "", finish: Callable[[str], str] = _unchanged
+    token: str,
+    cache: SnapshotCache,
+    variant: str = "",
+    finish: Callable[[str], str] = _unchanged,
+    language: str = "en",
 ) -> SavedPage | None:
-    """A saved result with its HTML, unless malformed, unknown, deleted or expired.
+    """A saved result with its HTML in `language`, unless malformed, unknown, deleted or expired.
 
     The row is looked up every time (without its snapshot). Only when the cache does not hold it
     yet is the snapshot fetched, decompressed and passed through `finish` (what the page adds to
-    it, the same for every request with this `variant`), and the outcome kept.
+    it, the same for every request with this `variant`), and the outcome kept. A result saved
+    before it was kept in `language` comes in English.
     """
     if not is_token(token):
         return None
     token_hash = hash_token(token)
     with db.engine.connect() as connection:
         row = connection.execute(_PAGE_ROW, {"token_hash": token_hash, "now": utcnow()}).first()
+        variant = f"{language} {variant}"
         kept = cache.get(token_hash, row.id, variant) if row is not None else None
-        html = kept if isinstance(kept, str) else None
+        # Kept as "<language shown>\0<html>": an older result asked for in Spanish is shown in English.
+        shown, _, html = kept.partition("\0") if isinstance(kept, str) else (language, "", None)
         if row is not None and html is None:
             blob = connection.execute(_SNAPSHOT, {"row_id": row.id}).scalar()
             if blob is not None:  # None: deleted between the two queries
-                html = finish(zlib.decompress(blob).decode("utf-8"))
-                cache.put(token_hash, row.id, row.expires_at, variant, html)
+                pages = unpack_snapshots(blob)
+                shown = language if language in pages else "en"
+                html = finish(pages[shown])
+                cache.put(token_hash, row.id, row.expires_at, variant, f"{shown}\0{html}")
     if row is None or html is None:
         cache.drop(token_hash)
         return None
-    return SavedPage(row.id, token_hash, row.answers, row.rules_version, row.created_at, row.expires_at, html)
+    return SavedPage(
+        row.id, token_hash, row.answers, row.rules_version, row.created_at, row.expires_at, html, shown
+    )
 
 
 def remove(token: str, cache: SnapshotCache | None = None) -> bool:

@@ -9,8 +9,18 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import i18n
 from ..current import rulebook
-from ..rulebook import evaluate, parse_answers, question_to_dict, result_to_dict, test_to_dict
+from ..messages import translate_all
+from ..rulebook import (
+    Result,
+    Rulebook,
+    evaluate,
+    parse_answers,
+    question_to_dict,
+    result_to_dict,
+    test_to_dict,
+)
 from ..security import csrf
 from .openapi import openapi_document
 
@@ -58,8 +68,21 @@ def published(data: Any, mimetype: str = "application/json") -> Response:
     response = json_response(data, mimetype=mimetype)
     response.cache_control.public = True
     response.cache_control.max_age = CACHE_SECONDS
-    response.set_etag(rulebook().version)
+    response.set_etag(version_tag())
     return response.make_conditional(request)
+
+
+def version_tag() -> str:
+    """The ETag of published data: the rules version, and the language when it is not English."""
+    book = rulebook()
+    return book.version if book.language == i18n.DEFAULT else f"{book.version}-{book.language}"
+
+
+@bp.before_request
+def _known_language() -> Response | None:
+    """A `?lang=` we do not have is a mistake worth saying (400), not a silent English answer."""
+    message = i18n.bad_language()
+    return _errors(400, {i18n.QUERY: [message]}) if message else None
 
 
 def too_deep(value: object, limit: int) -> bool:
@@ -125,6 +148,11 @@ def read_answers() -> dict[str, object]:
     return answers
 
 
+def result_in_language(book: Rulebook, result: Result) -> dict[str, Any]:
+    """The contract's result, and the language its texts are in."""
+    return {**result_to_dict(book, result), "language": book.language}
+
+
 @bp.post("/evaluate")
 def evaluate_answers() -> Response:
     """Evaluate one set of answers: the tests and notes, or every problem found with them."""
@@ -135,8 +163,8 @@ def evaluate_answers() -> Response:
     book = rulebook()
     answers, errors = parse_answers(book, raw, complete=True, strict_types=True)
     if errors:
-        return _errors(400, errors)
-    return private(result_to_dict(book, evaluate(book, answers)))
+        return _errors(400, {key: translate_all(messages) for key, messages in errors.items()})
+    return private(result_in_language(book, evaluate(book, answers)))
 
 
 @bp.get("/questionnaire")
@@ -144,7 +172,11 @@ def questionnaire() -> Response:
     """The questions, their options or bounds, and when each is asked."""
     book = rulebook()
     return published(
-        {"rules_version": book.version, "questions": [question_to_dict(q) for q in book.questions]}
+        {
+            "rules_version": book.version,
+            "language": book.language,
+            "questions": [question_to_dict(q) for q in book.questions],
+        }
     )
 
 
@@ -152,7 +184,8 @@ def questionnaire() -> Response:
 def tests() -> Response:
     """The imaging test catalogue."""
     book = rulebook()
-    return published({"rules_version": book.version, "tests": [test_to_dict(t) for t in book.tests.values()]})
+    tests = [test_to_dict(t) for t in book.tests.values()]
+    return published({"rules_version": book.version, "language": book.language, "tests": tests})
 
 
 @bp.get("/tests/<test_id>")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import TooManyRequests
 
+from .. import i18n
 from ..current import rulebook
 from ..fhir import (
     Problem,
@@ -18,10 +20,11 @@ from ..fhir import (
 from ..fhir.openapi import FHIR_JSON, FORMATS, JSON
 from ..fhir.outcome import status_of
 from ..limits import retry_after_seconds
-from ..rulebook import Rulebook, evaluate, result_to_dict
+from ..messages import translate
+from ..rulebook import Rulebook, evaluate
 from ..rulebook.model import Question
 from ..security import csrf
-from .api import MAX_DEPTH, BodyProblem, private, published, read_json, too_deep
+from .api import MAX_DEPTH, BodyProblem, private, published, read_json, result_in_language, too_deep
 
 bp = Blueprint("fhir", __name__, url_prefix="/api/v1/fhir")
 # Programs call it without a session, as they call the JSON API: no cookie, so no CSRF token.
@@ -76,6 +79,13 @@ def _resource(data: dict[str, Any]) -> Response:
     return _typed(published(data), media_type)
 
 
+@bp.before_request
+def _known_language() -> Response | None:
+    """A `?lang=` we do not have is a 400 OperationOutcome, as for any other bad parameter."""
+    message = i18n.bad_language()
+    return _outcome(400, [Problem("value", message, None, 400)]) if message else None
+
+
 @bp.get("/Questionnaire")
 def questionnaire() -> Response:
     """Our questionnaire as a FHIR R4 Questionnaire (the resource itself, not a search Bundle)."""
@@ -122,8 +132,9 @@ def evaluate_response() -> Response:
     book = rulebook()
     answers, problems = answers_from_response(book, body)
     if problems:
-        return _outcome(status_of(problems), problems)
-    return private(result_to_dict(book, evaluate(book, answers)))
+        said = [replace(problem, message=translate(problem.message)) for problem in problems]
+        return _outcome(status_of(said), said)
+    return private(result_in_language(book, evaluate(book, answers)))
 
 
 @bp.errorhandler(TooManyRequests)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from ..current import rulebook
+from ..i18n import use_language
 from ..infobutton import (
     JSON,
     MISSING_PAGE,
@@ -38,7 +39,7 @@ def _published(body: bytes | str, mimetype: str, book: Rulebook) -> Response:
     response.cache_control.max_age = CACHE_SECONDS
     # The same parameters in another order are the same question, so they get the same tag.
     query = urlencode(sorted(request.args.items(multi=True)))
-    tag = hashlib.sha256(f"{book.version}\0{query}".encode()).hexdigest()[:32]
+    tag = hashlib.sha256(f"{book.version}\0{book.language}\0{query}".encode()).hexdigest()[:32]
     response.set_etag(tag)
     return response.make_conditional(request)
 
@@ -71,8 +72,9 @@ def _problem_answer(book: Rulebook, asked: KnowledgeRequest) -> Response:
 @bp.get("/infobutton")
 def answer() -> Response:
     """Answer an infobutton request: a redirect, a feed, or a page that says we have no page for it."""
+    asked = read_request(rulebook())
+    use_language(asked.language)  # its own parameter, else ?lang or Accept-Language
     book = rulebook()
-    asked = read_request(book)
     if asked.problems:
         return _problem_answer(book, asked)
     links = links_for(book, asked)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import assets, kept_pages, presenting
 from ..current import rulebook
+from ..i18n import LANGUAGES, language
 from ..quoting import quote, quote_some
 from ..rulebook import Rulebook
 from ..rulebook.model import ImagingTest, Option
@@ -13,10 +16,11 @@ from ..rulebook.model import ImagingTest, Option
 bp = Blueprint("library", __name__)
 
 COMPARE_MIN, COMPARE_MAX = 2, 3
-COMPARE_ERROR = "Select 2 or 3 tests to compare"
+COMPARE_ERROR = _l("Select 2 or 3 tests to compare")
 # A link can carry any amount of text; the message names only the first few unknown ids, cut short.
-# Rendered test pages kept per test: one per mount point (SCRIPT_NAME), and there is usually one.
-TEST_PAGES_KEPT = 4
+# Rendered test pages kept per test: one per mount point (SCRIPT_NAME) and language, and there is
+# usually one mount point.
+TEST_PAGES_KEPT = 4 * len(LANGUAGES)
 
 
 def _by_name() -> list[ImagingTest]:
@@ -40,10 +44,12 @@ def compare_error(count: int, unknown: list[str]) -> str | None:
     if not unknown and COMPARE_MIN <= count <= COMPARE_MAX:
         return None
     if not unknown:
-        return COMPARE_ERROR
+        return str(COMPARE_ERROR)
     if len(unknown) == 1:
-        return f"{COMPARE_ERROR}. {quote(unknown[0])} is not a test in this guide, so we left it out."
-    return f"{COMPARE_ERROR}. {quote_some(unknown)} are not tests in this guide, so we left them out."
+        left_out = _("%(name)s is not a test in this guide, so we left it out.", name=quote(unknown[0]))
+    else:
+        left_out = _("%(names)s are not tests in this guide, so we left them out.", names=quote_some(unknown))
+    return f"{COMPARE_ERROR}. {left_out}"
 
 
 @bp.get("/tests")
@@ -60,16 +66,16 @@ def _render_test(book: Rulebook, imaging_test: ImagingTest) -> str:
 def test(test_id: str) -> Response:
     """Show everything the guide says about one imaging test.
 
-    The page depends only on the rulebook, the test and the mount point, so each worker renders
-    it once and keeps it; a notice waiting for one visitor still reaches them alone (see
-    webapp/kept_pages.py for what a kept page may not hold).
+    The page depends only on the rulebook, the test, the language and the mount point, so each
+    worker renders it once per language and keeps it; a notice waiting for one visitor still
+    reaches them alone (see webapp/kept_pages.py for what a kept page may not hold).
     """
     book = rulebook()
     imaging_test = book.tests.get(test_id)
     if imaging_test is None:
         abort(404)
     cache = current_app.extensions.setdefault("test_pages", {})
-    key = (book.version, test_id, request.script_root, assets.table().version)
+    key = (book.version, test_id, request.script_root, assets.table().version, language())
     page = cache.get(key)
     if page is None:
         page, for_everyone = kept_pages.render(lambda: _render_test(book, imaging_test))

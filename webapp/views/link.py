@@ -13,20 +13,24 @@ from functools import lru_cache
 
 import segno
 from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from .. import journey, result_html
+from .. import i18n, journey, result_html
 from ..current import rulebook
 from ..errors import render_error
 from ..forms import NONE_OF_THESE
+from ..messages import translate
 from ..qr import qr_svg
+from ..quoting import quote
 from ..rulebook import asked_answers, parse_answers
 from ..rulebook.model import AnswerValue, Condition, Question
 
 bp = Blueprint("link", __name__)
 
 PER_SHEET = ("2", "4")
-PAPERS = {"a4": "A4", "letter": "Letter"}
+PAPERS = {"a4": "A4", "letter": _l("Letter")}
 # Pixels per QR module in the downloads: a PNG about 4 cm wide at 300 dpi for a typical link, sharp in a
 # word processor at any size it is likely to be shown.
 QR_SCALE = 10
@@ -48,13 +52,31 @@ def _raw_answer(question: Question, values: list[str]) -> tuple[object | None, s
     chosen = [v.strip() for v in values if v.strip()]
     if question.kind == "multi":
         if NONE_OF_THESE in chosen and len(chosen) > 1:
-            return None, f"{question.short}: select ‘None of these’ or the things that apply, not both"
+            return None, _(
+                "%(question)s: select ‘None of these’ or the things that apply, not both",
+                question=question.short,
+            )
         if chosen == [NONE_OF_THESE]:
             return [], None  # answered: none of them apply
         return chosen or None, None
     if len(set(chosen)) > 1:
-        return None, f"{question.short}: choose one answer"
+        return None, _("%(question)s: choose one answer", question=question.short)
     return (chosen[0] if chosen else None), None
+
+
+def _unknown_answer(question: Question | None, value: object) -> str | None:
+    """Say a choice the form never offers (a link edited by hand) in the person's words, not in ids."""
+    if question is None or not question.options:
+        return None
+    given = value if isinstance(value, list) else [value]
+    unknown = [v for v in given if isinstance(v, str) and v not in question.values]
+    if not unknown:
+        return None
+    return _(
+        "%(question)s: %(value)s is not one of the answers we know.",
+        question=question.short,
+        value=quote(unknown[0]),
+    )
 
 
 def submitted(args: MultiDict[str, str]) -> bool:
@@ -75,12 +97,14 @@ def read_query(args: MultiDict[str, str]) -> Built:
             raw[question.id] = value
     answers, errors = parse_answers(book, raw)
     for key, messages in errors.items():
-        built.errors.setdefault(key, messages[0])
+        built.errors.setdefault(
+            key, _unknown_answer(book.question(key), raw.get(key)) or translate(messages[0])
+        )
     asked, ignored = asked_answers(book, answers)
     for question in book.questions:
         missing = question.id not in answers and question.id not in built.errors
         if question.required and missing and question.show_when.holds(asked):
-            built.errors[question.id] = question.error or f"Answer ‘{question.short}’"
+            built.errors[question.id] = question.error or _("Answer ‘%(question)s’", question=question.short)
     built.answers = {k: v for k, v in answers.items() if k not in ignored}
     built.dropped = [q for q in book.questions if q.id in ignored]
     return built
@@ -89,6 +113,8 @@ def read_query(args: MultiDict[str, str]) -> Built:
 def _query(answers: dict[str, AnswerValue]) -> dict[str, str | list[str]]:
     """The builder's own query for these answers (a set of choices repeated, an empty set "none")."""
     out: dict[str, str | list[str]] = {}
+    if i18n.language() != i18n.DEFAULT:  # the cards, QR files and links back stay in this language
+        out[i18n.QUERY] = i18n.language()
     for question in rulebook().questions:
         if question.id not in answers:
             continue
@@ -112,12 +138,16 @@ def _describe_condition(condition: Condition) -> str:
 
     values = condition.value if isinstance(condition.value, tuple) else (condition.value,)
     words = [named(v) for v in values]
-    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    listed = (
+        words[0]
+        if len(words) == 1
+        else _("%(items)s or %(last)s", items=", ".join(words[:-1]), last=words[-1])
+    )
     subject = question.short.lower()
     if condition.op in ("is", "in"):
-        return f"{subject} is {listed}"
+        return _("%(question)s is %(answers)s", question=subject, answers=listed)
     if condition.op in ("is_not", "not_in"):
-        return f"{subject} is not {listed}"
+        return _("%(question)s is not %(answers)s", question=subject, answers=listed)
     return condition.describe()
 
 
@@ -126,7 +156,10 @@ def asked_when(question: Question) -> str:
     conditions = question.show_when.all
     if not conditions or question.show_when.any:
         return ""
-    return "Asked only when " + " and ".join(_describe_condition(c) for c in conditions) + "."
+    return _(
+        "Asked only when %(conditions)s.",
+        conditions=_(" and ").join(_describe_condition(c) for c in conditions),
+    )
 
 
 def _fields() -> list[dict[str, object]]:
@@ -146,7 +179,7 @@ def _fields() -> list[dict[str, object]]:
             for o in question.options
         ]
         if question.kind == "choice" and not question.required:
-            options.insert(0, {"value": NOT_ANSWERED, "label": "Not answered", "hint": ""})
+            options.insert(0, {"value": NOT_ANSWERED, "label": _("Not answered"), "hint": ""})
         fields.append({"question": question, "options": options, "hint": asked_when(question)})
     return fields
 
@@ -260,8 +293,8 @@ def cards() -> tuple[str, int]:
     if per_sheet not in PER_SHEET or paper not in PAPERS:
         return render_error(
             400,
-            "Those cards cannot be made",
-            "Cards come 2 or 4 to a sheet, on A4 or Letter paper. Go back to the link page and try again.",
+            _("Those cards cannot be made"),
+            _("Cards come 2 or 4 to a sheet, on A4 or Letter paper. Go back to the link page and try again."),
         )
     built, problem = _built_or_error()
     if problem:

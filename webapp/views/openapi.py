@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import infobutton
+from .. import i18n, infobutton
 from ..fhir.openapi import fhir_paths, fhir_schemas
 from ..rulebook import Rulebook
 from ..rulebook.conditions import OPERATORS
@@ -163,6 +163,7 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
                     "items": _ref("Note"),
                     "description": "Always holds a `disclaimer` note and a `limits` note.",
                 },
+                "language": LANGUAGE_FIELD,
             }
         ),
         "Condition": condition,
@@ -208,7 +209,11 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
             required=["id", "kind", "label", "hint", "required", "show_when"],
         ),
         "Questionnaire": _object(
-            {"rules_version": {"type": "string"}, "questions": {"type": "array", "items": _ref("Question")}}
+            {
+                "rules_version": {"type": "string"},
+                "language": LANGUAGE_FIELD,
+                "questions": {"type": "array", "items": _ref("Question")},
+            }
         ),
         "Test": _object(
             {
@@ -239,7 +244,11 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
             }
         ),
         "TestCatalogue": _object(
-            {"rules_version": {"type": "string"}, "tests": {"type": "array", "items": _ref("Test")}}
+            {
+                "rules_version": {"type": "string"},
+                "language": LANGUAGE_FIELD,
+                "tests": {"type": "array", "items": _ref("Test")},
+            }
         ),
         "Error": _object(
             {
@@ -257,13 +266,37 @@ def schemas(rulebook: Rulebook) -> dict[str, Schema]:
     }
 
 
+LANGUAGE_FIELD: Schema = {
+    "type": "string",
+    "enum": list(i18n.LANGUAGES),
+    "description": "The language of every text in this answer (`en` English, `es` Spanish).",
+}
+# Every operation takes `?lang=`; without it the Accept-Language header decides, else English.
+LANG_PARAMETER: Schema = {
+    "name": i18n.QUERY,
+    "in": "query",
+    "required": False,
+    "description": "The language of the texts: `en` (English) or `es` (Spanish). Without it, the "
+    "`Accept-Language` header decides, else English. Any other value answers 400.",
+    "schema": {"type": "string", "enum": list(i18n.LANGUAGES)},
+}
+CONTENT_LANGUAGE: Schema = {
+    "description": "The language of the texts in the body.",
+    "required": True,
+    "schema": {"type": "string", "enum": list(i18n.LANGUAGES)},
+}
 NO_STORE: Schema = {
     "description": "`no-store`: this answer is about one request and is never kept by a cache.",
     "required": True,
     "schema": {"type": "string", "const": "no-store"},
 }
 CACHED: dict[str, Schema] = {
-    "ETag": {"description": "The rules version, quoted.", "required": True, "schema": {"type": "string"}},
+    "ETag": {
+        "description": "The rules version, quoted; `-es` follows it for the Spanish texts.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Content-Language": CONTENT_LANGUAGE,
     "Cache-Control": {
         "description": "Public data, kept for 5 minutes, then checked again with `If-None-Match`.",
         "required": True,
@@ -287,8 +320,10 @@ def responses(max_body: int | None) -> dict[str, Schema]:
         "BadRequest": _error(
             "The body is not JSON, not an object, has no `answers` object, or an answer is wrong "
             "(unknown question id, unknown option, wrong type such as a number sent as text, an "
-            "option listed twice, number out of range, situation missing)."
+            "option listed twice, number out of range, situation missing), or `lang` names a language "
+            "this guide does not have."
         ),
+        "BadLanguage": _error("`lang` names a language this guide does not have (it has `en` and `es`)."),
         "NotFound": _error("There is nothing at this address (an unknown test id, or any other address)."),
         "MethodNotAllowed": _error(
             "This address does not answer that method.",
@@ -314,7 +349,8 @@ def responses(max_body: int | None) -> dict[str, Schema]:
         ),
         "NotModified": {
             "description": "Not modified: `If-None-Match` holds the current rules version. No body.",
-            "headers": CACHED,
+            # A 304 carries no headers about a body (Werkzeug drops them), Content-Language among them.
+            "headers": {name: header for name, header in CACHED.items() if name != "Content-Language"},
         },
     }
 
@@ -326,7 +362,7 @@ def _response(name: str) -> Schema:
 def _ok(schema: str, description: str, cached: bool) -> Schema:
     return {
         "description": description,
-        "headers": CACHED if cached else {"Cache-Control": NO_STORE},
+        "headers": CACHED if cached else {"Cache-Control": NO_STORE, "Content-Language": CONTENT_LANGUAGE},
         "content": {"application/json": {"schema": _ref(schema) if schema else {"type": "object"}}},
     }
 
@@ -335,8 +371,10 @@ def _get(operation_id: str, summary: str, schema: str, **extra: Any) -> Schema:
     responses = {
         "200": _ok(schema, summary, cached=True),
         "304": _response("NotModified"),
+        "400": _response("BadLanguage"),
         "429": _response("TooManyRequests"),
     }
+    extra["parameters"] = [*extra.get("parameters", ()), LANG_PARAMETER]
     return {"get": {"operationId": operation_id, "summary": summary, "responses": responses, **extra}}
 
 
@@ -346,6 +384,7 @@ def paths(rulebook: Rulebook) -> dict[str, Schema]:
         "post": {
             "operationId": "evaluate",
             "summary": "Which imaging tests are commonly used for these answers, and why.",
+            "parameters": [LANG_PARAMETER],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -414,7 +453,8 @@ def openapi_document(rulebook: Rulebook, max_body: int | None = None) -> dict[st
             "license": {"name": "MIT", "identifier": "MIT"},
             "x-rules-version": rulebook.version,
         },
-        "paths": paths(rulebook) | fhir_paths(rulebook, NO_STORE, CACHED, responses(max_body)),
+        "paths": paths(rulebook)
+        | fhir_paths(rulebook, NO_STORE, CACHED, responses(max_body), LANG_PARAMETER),
         "components": {
             "schemas": {**schemas(rulebook), **infobutton.openapi_schemas(), **fhir_schemas(rulebook)},
             "responses": responses(max_body),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug import Response
 from werkzeug.exceptions import HTTPException
 
-from .. import journey, session_answers
+from .. import i18n, journey, session_answers
 from ..current import rulebook
 from ..forms import answer_from, field_value, make_form
 from ..quoting import quote, quote_some
@@ -27,6 +28,8 @@ def _link_answers() -> dict[str, object]:
     """Answers from a pre-filled link; `factors` may repeat or be comma-separated."""
     raw: dict[str, object] = {}
     for key in request.args:
+        if key == i18n.QUERY:  # the language the link asks for, not an answer (webapp/i18n.py)
+            continue
         values = [part for v in request.args.getlist(key) for part in v.split(",") if part.strip()]
         question = rulebook().question(key)
         if question is not None and question.kind == "multi":
@@ -34,6 +37,11 @@ def _link_answers() -> dict[str, object]:
         else:
             raw[key] = values[-1] if values else ""
     return raw
+
+
+def _link_given() -> bool:
+    """Whether the address holds answers (or anything but the language it asks for)."""
+    return any(key != i18n.QUERY for key in request.args)
 
 
 def _read_link() -> tuple[dict[str, AnswerValue], list[str]]:
@@ -44,15 +52,23 @@ def _read_link() -> tuple[dict[str, AnswerValue], list[str]]:
     # One notice per question at most, and one for all unknown keys together, each echoing only a
     # few short, printable values: a link with a hundred odd keys must not overflow the cookie.
     notices = [
-        f"{question.short}: {quote(str(raw[key]))} is not one of the answers we know."
+        _(
+            "%(question)s: %(value)s is not one of the answers we know.",
+            question=question.short,
+            value=quote(str(raw[key])),
+        )
         for key in errors
         if (question := book.question(key)) is not None
     ]
     unknown = [key for key in errors if book.question(key) is None]
     if len(unknown) == 1:
-        notices.append(f"The link asked about {quote(unknown[0])}, which is not one of our questions.")
+        notices.append(
+            _("The link asked about %(name)s, which is not one of our questions.", name=quote(unknown[0]))
+        )
     elif unknown:
-        notices.append(f"The link asked about {quote_some(unknown)}, which are not our questions.")
+        notices.append(
+            _("The link asked about %(names)s, which are not our questions.", names=quote_some(unknown))
+        )
     return answers, notices
 
 
@@ -87,7 +103,7 @@ def begin() -> Response | str:
     """
     now = session_answers.load_answers(rulebook())
     seen = session_answers.load_seen()
-    if not request.args:
+    if not _link_given():
         return journey.next_page(now, seen)
     answers, notices = _read_link()
     given_now, given_link = _given(now), _given(answers)
@@ -115,7 +131,7 @@ def begin() -> Response | str:
 @bp.post("/start")
 def replace() -> Response:
     """Use a pre-filled link's answers once the person has said yes (the form's token proves it)."""
-    if not request.args:
+    if not _link_given():
         return journey.next_page(session_answers.load_answers(rulebook()), session_answers.load_seen())
     return _use_link(*_read_link())
 

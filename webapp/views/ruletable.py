@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import presenting
 from ..current import rulebook
+from ..i18n import DEFAULT, language
+from ..messages import translate
+from ..quoting import or_list
 from ..rulebook import FACTORS_QUESTION, Rulebook
 from ..rulebook.changelog import COMMENT, has_entry, short
 from ..rulebook.changelog import FILE_NAME as CHANGELOG_FILE
@@ -23,22 +28,24 @@ from ..rulebook.table import EXPORT_FIELDS, RuleTable, build, export_rows
 bp = Blueprint("ruletable", __name__)
 
 LEVEL_WORDS = {
-    "commonly_used": "Commonly used",
-    "sometimes_used": "Sometimes used",
-    "not_usually_used": "Not usually used",
-    "not_listed": "Not listed",
+    "commonly_used": _l("Commonly used"),
+    "sometimes_used": _l("Sometimes used"),
+    "not_usually_used": _l("Not usually used"),
+    "not_listed": _l("Not listed"),
 }
 
 
 def say_in_words(book: Rulebook) -> Callable[[Condition], str]:
-    """Say a condition as results do; a safety factor by its short name."""
+    """Say a condition as results do (in the request's language); a safety factor by its short name."""
     factors = presenting.all_factors(book)
 
     def say(condition: Condition) -> str:
         if condition.question == FACTORS_QUESTION and condition.op in ("includes", "excludes"):
             values = condition.value if isinstance(condition.value, tuple) else (condition.value,)
-            names = " or ".join(factors[v].short if v in factors else str(v) for v in values)
-            return f"Safety factor: {names}" if condition.op == "includes" else f"Safety factor: not {names}"
+            names = or_list([factors[v].short if v in factors else str(v) for v in values])
+            if condition.op == "includes":
+                return _("Safety factor: %(factors)s", factors=names)
+            return _("Safety factor: not %(factors)s", factors=names)
         return presenting.condition_in_words(book, condition)
 
     return say
@@ -46,7 +53,7 @@ def say_in_words(book: Rulebook) -> Callable[[Condition], str]:
 
 @dataclass(frozen=True)
 class _Kept:
-    """The table and its exports for one rules version, worked out once per worker."""
+    """The table and its exports for one rules version and language, worked out once per worker."""
 
     table: RuleTable
     csv: bytes
@@ -70,15 +77,20 @@ def _csv_text(rows: list[dict]) -> bytes:
 
 
 def kept() -> _Kept:
-    """The table for the loaded rules, built on first use (about 40 ms) and kept."""
+    """The table for the loaded rules in this request's language, built on first use (about 40 ms) and kept.
+
+    Its words (test names, reasons, conditions) are in the request's language, so each language
+    has its own table and its own downloads.
+    """
     book = rulebook()
-    found = current_app.extensions.get("rule_table")
+    tables = current_app.extensions.setdefault("rule_table", {})
+    found = tables.get(language())
     if found is None or found.table.version != book.version:
-        table = build(book, say_in_words(book))
+        table = build(book, say_in_words(book), translate)
         rows = export_rows(table)
         document = {"rules_version": book.version, "fields": list(EXPORT_FIELDS), "rows": rows}
         found = _Kept(table, _csv_text(rows), json.dumps(document, ensure_ascii=False, indent=1).encode())
-        current_app.extensions["rule_table"] = found
+        tables[language()] = found
     return found
 
 
@@ -214,11 +226,13 @@ def changelog() -> str:
     path = Path(current_app.config["RULES_DIR"]) / CHANGELOG_FILE
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     blocks = markdown_blocks(text)
-    # The file's own title becomes the page's h1.
+    # The file's own title becomes the page's h1 in English; the file is English, so another
+    # language gets the page's own title, and the entries below are marked as English.
+    title = _("What changed in the rules")
     if blocks and blocks[0].kind == "h1":
-        title, blocks = "".join(piece for _, piece in blocks[0].parts[0]), blocks[1:]
-    else:
-        title = "What changed in the rules"
+        if language() == DEFAULT:
+            title = "".join(piece for _, piece in blocks[0].parts[0])
+        blocks = blocks[1:]
     return render_template(
         "ruletable/changelog.html",
         title=title,

@@ -7,11 +7,12 @@ import logging
 import time
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug import Response
 
-from .. import assets, journey, kept_pages, result_html, save_tokens, session_answers
+from .. import assets, i18n, journey, kept_pages, result_html, save_tokens, session_answers
 from ..current import rulebook
 from ..errors import render_error
 from ..fhir import response_from_answers
@@ -154,18 +155,28 @@ def create():
             return _paused()
     except SQLAlchemyError:
         return _unavailable(token)
-    # The snapshot holds the result as the page shows it and as the handout prints it.
-    html = result_html.snapshot(answers)
+    # The snapshot holds the result as the page shows it and as the handout prints it, in every
+    # language, so the link shows it in either one as it was on the day it was saved.
+    pages = {}
+    for code in i18n.LANGUAGES:
+        with force_locale(code):
+            pages[code] = result_html.snapshot(answers)
     lifetime = dt.timedelta(days=current_app.config["SAVED_RESULT_DAYS"])
     try:
-        token_hash = saving.save(token, answers_to_dict(book, answers), html, book.version, lifetime)
+        token_hash = saving.save(token, answers_to_dict(book, answers), pages, book.version, lifetime)
     except SQLAlchemyError:
         return _unavailable(token)
     # Stored: from here on nothing may fail the request, or the person would get no link.
     _ceiling().saved_one()
     _remember(token_hash)
     _purge_now_and_then()
-    return redirect(url_for("share.show", token=token), 303)
+    return redirect(url_for("share.show", token=token, **_in_language()), 303)
+
+
+def _in_language() -> dict[str, str]:
+    """The language part of a saved link: a link saved in Spanish opens in Spanish."""
+    code = i18n.language()
+    return {i18n.QUERY: code} if code != i18n.DEFAULT else {}
 
 
 def _snapshots() -> saving.SnapshotCache:
@@ -184,7 +195,7 @@ def show(token: str):
     Only the database's answer (does the link still work?) is fresh on every request; the page
     itself is rendered once per worker, link and kind of visitor (its owner or not), and kept.
     """
-    link = url_for("share.show", token=token, _external=True)
+    link = url_for("share.show", token=token, _external=True, **_in_language())
 
     def finish(html: str) -> Markup:
         # Printing a saved result gives its handout, pointing back to this link.
@@ -194,7 +205,7 @@ def show(token: str):
     try:
         # Asks the database every time, so a delete or an expiry on any worker counts at once;
         # the snapshot, decompressed and finished for this link, comes from this worker's cache.
-        saved = saving.find_page(token, _snapshots(), variant=link, finish=finish)
+        saved = saving.find_page(token, _snapshots(), variant=link, finish=finish, language=i18n.language())
     except SQLAlchemyError:
         return _unavailable()
     if saved is None:
@@ -208,6 +219,7 @@ def show(token: str):
             saved=saved,
             token=token,
             snapshot=Markup(saved.html),  # noqa: S704 - finished above from our own snapshot
+            snapshot_language=saved.language,
             rules_changed=rules_changed,
             owner=owner,
             link=link,
@@ -219,7 +231,7 @@ def show(token: str):
     # its forms is filled in per request (webapp/kept_pages.py).
     cache = _snapshots()
     who = ("owner" if owner else "other") + (" older-rules" if rules_changed else "")
-    variant = f"page {who} {link} {assets.table().version} {dt.date.today().isoformat()}"
+    variant = f"page {who} {i18n.language()} {link} {assets.table().version} {dt.date.today().isoformat()}"
     page = cache.get(saved.token_hash, saved.id, variant)
     if not isinstance(page, bytes):
         page, for_everyone = kept_pages.render(render)

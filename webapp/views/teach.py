@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import journey, result_html
 from ..current import rulebook
@@ -22,7 +24,7 @@ from ..rulebook.scenarios import CHANGED, Scenario, revealed
 bp = Blueprint("teach", __name__)
 
 FILTERS = ("situation", "site")
-STEPS = ("The story", "Guess first", "The answer", "Teaching points")
+STEPS = (_l("The story"), _l("Guess first"), _l("The answer"), _l("Teaching points"))
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,20 @@ def gallery():
             continue
         if value in {v for v, _ in options[name]}:
             chosen[name] = value
+        elif name == "situation":
+            notices.append(
+                _(
+                    "%(value)s is not a situation any scenario has, so that filter was left out.",
+                    value=quote(value),
+                )
+            )
         else:
-            word = "situation" if name == "situation" else "body area"
-            notices.append(f"{quote(value)} is not a {word} any scenario has, so that filter was left out.")
+            notices.append(
+                _(
+                    "%(value)s is not a body area any scenario has, so that filter was left out.",
+                    value=quote(value),
+                )
+            )
     scenarios = [
         s for s in book.scenarios.values() if all(str(s.answers.get(k)) == v for k, v in chosen.items())
     ]

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 
-from .. import journey, session_answers
+from .. import i18n, journey, session_answers
 from ..current import rulebook
+from ..messages import translate
 from ..quoting import quote
 from ..rulebook import answers_to_dict, asked_answers, evaluate, parse_answers, questions_asked
 from ..rulebook.compare import compare
@@ -45,7 +47,7 @@ def _raw_answers(skip: frozenset[str]) -> dict[str, object]:
     book = rulebook()
     raw: dict[str, object] = {}
     for key in request.args:
-        if key in skip:
+        if key in skip or key == i18n.QUERY:  # the language the link asks for is not an answer
             continue
         values = [part for v in request.args.getlist(key) for part in v.split(",") if part.strip()]
         question = book.question(key)
@@ -56,7 +58,7 @@ def _raw_answers(skip: frozenset[str]) -> dict[str, object]:
 
 
 def _messages(errors: Mapping[str, list[str]]) -> list[str]:
-    return [message for messages in errors.values() for message in messages]
+    return [translate(message) for messages in errors.values() for message in messages]
 
 
 def _given(book: Rulebook, answers: Mapping[str, AnswerValue]) -> Answers:
@@ -86,16 +88,26 @@ def _one(key: str) -> str | None:
     """The single value of a control key; asking twice is a mistake, not a choice."""
     values = request.args.getlist(key)
     if len(values) > 1:
-        raise BadLink([f"The link says {quote(key)} more than once. Change one thing at a time."])
+        raise BadLink(
+            [_("The link says %(key)s more than once. Change one thing at a time.", key=quote(key))]
+        )
     return values[0] if values else None
 
 
 def _applies(book: Rulebook, base: Answers, question_id: str) -> Question:
     question = book.question(question_id.strip())
     if question is None:
-        raise BadLink([f"There is no question called {quote(question_id)}."], base)
+        raise BadLink([_("There is no question called %(name)s.", name=quote(question_id))], base)
     if question not in questions_asked(book, base):
-        raise BadLink([f"{question.short} is not asked for these answers, so it cannot be changed."], base)
+        raise BadLink(
+            [
+                _(
+                    "%(question)s is not asked for these answers, so it cannot be changed.",
+                    question=question.short,
+                )
+            ],
+            base,
+        )
     return question
 
 
@@ -106,26 +118,37 @@ def _describe(question: Question, value: AnswerValue | None) -> str:
 
 def _toggle(book: Rulebook, base: Answers, raw: str) -> Change:
     """Add a choice to a set of choices, or take it out: `factors:pregnant`."""
-    question_id, _, value = raw.partition(":")
+    question_id, _colon, value = raw.partition(":")
     question = _applies(book, base, question_id)
     value = value.strip()
     if question.kind != "multi":
-        raise BadLink([f"{question.short} is not a list of choices; use change and to instead."], base)
+        raise BadLink(
+            [_("%(question)s is not a list of choices; use change and to instead.", question=question.short)],
+            base,
+        )
     option = question.option(value)
     if option is None:
-        raise BadLink([f"{question.short} has no option {quote(value)}."], base)
+        raise BadLink(
+            [_("%(question)s has no option %(value)s.", question=question.short, value=quote(value))], base
+        )
     now = base.get(question.id)
     chosen = set(now) if isinstance(now, frozenset) else set()
-    verb = "Take away" if value in chosen else "Add"
+    if value in chosen:
+        words = _("%(question)s: take away “%(option)s”", question=question.short, option=option.label)
+    else:
+        words = _("%(question)s: add “%(option)s”", question=question.short, option=option.label)
     chosen.symmetric_difference_update({value})
-    return Change(question, frozenset(chosen), f"{question.short}: {verb.lower()} “{option.label}”")
+    return Change(question, frozenset(chosen), words)
 
 
 def _set(book: Rulebook, base: Answers, question_id: str, raw: str | None) -> Change:
     """Give one question a new answer; a blank answer leaves an optional question not answered."""
     question = _applies(book, base, question_id)
     if raw is None:
-        raise BadLink([f"The link says to change {question.short.lower()}, but not to what."], base)
+        raise BadLink(
+            [_("The link says to change %(question)s, but not to what.", question=question.short.lower())],
+            base,
+        )
     value: AnswerValue | None = None
     if raw.strip():
         text: object = [p for p in raw.split(",") if p.strip()] if question.kind == "multi" else raw
@@ -134,22 +157,28 @@ def _set(book: Rulebook, base: Answers, question_id: str, raw: str | None) -> Ch
             raise BadLink(_messages(errors), base)
         value = parsed[question.id]
     elif question.required:
-        raise BadLink([f"{question.short} is required, so it cannot be left not answered."], base)
+        raise BadLink(
+            [_("%(question)s is required, so it cannot be left not answered.", question=question.short)], base
+        )
     before, after = _describe(question, base.get(question.id)), _describe(question, value)
-    return Change(question, value, f"{question.short}: {before} to {after}")
+    return Change(
+        question,
+        value,
+        _("%(question)s: %(before)s to %(after)s", question=question.short, before=before, after=after),
+    )
 
 
 def read_change(book: Rulebook, base: Answers) -> Change | None:
     """The change the link asks for, or None when it asks for none (the page then offers them)."""
     change, to, toggle = _one(CHANGE), _one(TO), _one(TOGGLE)
     if change is not None and toggle is not None:
-        raise BadLink(["The link asks for two changes. Change one thing at a time."], base)
+        raise BadLink([_("The link asks for two changes. Change one thing at a time.")], base)
     if toggle is not None:
         return _toggle(book, base, toggle)
     if change is not None:
         return _set(book, base, change, to)
     if to is not None:
-        raise BadLink(["The link gives a new answer but not which question it is for."], base)
+        raise BadLink([_("The link gives a new answer but not which question it is for.")], base)
     return None
 
 
@@ -159,7 +188,7 @@ def read_base() -> Answers:
     raw = _raw_answers(CONTROLS)
     if not raw:
         raise BadLink(
-            ["The link has no answers to start from. A what-if starts from the answers on a result page."]
+            [_("The link has no answers to start from. A what-if starts from the answers on a result page.")]
         )
     answers, errors = parse_answers(book, raw, complete=True)
     if errors:
@@ -199,7 +228,12 @@ def _choices(book: Rulebook, base: Answers) -> list[dict[str, Any]]:
         if question.kind == "multi":
             chosen = now if isinstance(now, frozenset) else frozenset()
             entry["toggles"] = [
-                (f"{question.id}:{o.value}", ("Take away: " if o.value in chosen else "Add: ") + o.label)
+                (
+                    f"{question.id}:{o.value}",
+                    _("Take away: %(option)s", option=o.label)
+                    if o.value in chosen
+                    else _("Add: %(option)s", option=o.label),
+                )
                 for o in question.options
             ]
         elif question.kind == "choice":
@@ -222,7 +256,7 @@ def what_if():
         base = read_base()
         change = read_change(book, base)
     except BadLink as error:
-        return _problem(error, "This what-if link cannot be used")
+        return _problem(error, _("This what-if link cannot be used"))
     base_query = link_query(base)
     if change is None:
         page = render_template(
@@ -326,16 +360,16 @@ def _journey_form(book: Rulebook, values: Mapping[str, object], errors: dict[str
 def journey_page():
     """One body area through all six situations, side by side, for the same person."""
     book = rulebook()
-    if not request.args:
+    if not any(key != i18n.QUERY for key in request.args):
         return _journey_form(book, {}, {})
     # Which situation is the page's whole point, so a situation in the link is left out.
     raw = _raw_answers(frozenset({SITUATION}))
     answers, errors = parse_answers(book, raw)
-    messages = {key: messages[0] for key, messages in errors.items()}
+    messages = {key: translate(messages[0]) for key, messages in errors.items()}
     if SITE in messages:
-        messages[SITE] = "Select a body area from the list"
+        messages[SITE] = _("Select a body area from the list")
     if SITE not in answers and SITE not in messages:
-        messages[SITE] = "Select a body area"
+        messages[SITE] = _("Select a body area")
     if messages:
         shown = {k: v for k, v in raw.items() if k not in messages}
         return _journey_form(book, shown, messages, 400)
