@@ -26,7 +26,8 @@ from webapp.rulebook.texts import patient_texts
 
 from .webtools import Browser, Page
 
-WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:['’][a-z]+)?")
+# Whole words only: letters inside a code such as a rules version (df9590be57c9) are not a word.
+WORD = re.compile(r"\b[A-Za-zÀ-ÿ]+(?:['’][a-z]+)?\b")
 READ_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
 # Not words: scripts and styles, and `code` (rule ids and versions, the same in every language).
 SKIPPED_TAGS = {"script", "style", "template", "code"}
