@@ -46,6 +46,25 @@ VOID_TAGS = {
     "track",
     "wbr",
 }
+# Words both vocabularies have, each checked by a person: Spanish words spelled as in English
+# (normal, total, plan, tumor), names (Ana, Lynch, PubMed, Image Wisely, Journal of Nuclear Medicine),
+# acronyms and drug names (PSA, BRCA, NCCN, FDG), test names the same in both (PET, DXA, MUGA),
+# trial and scale names (PET-NECK, Lung-RADS) and the what-if page's parameter names (change, to).
+# A word that joins this list is an English word in a Spanish text until someone checks it.
+SHARED_WORDS = frozenset(
+    """
+    aasld acr acs adt afp alcohol amir ana apasl asco atm aua brca ca cancer caps carmen cdc cea
+    central change choosing clips cm colitis colon control cookie ct david dcfpyl decide dexa
+    diabetes dual dxa eano easl ebus ella enema error eus extra factor favorable fdg fhir fit
+    flotufolastat fna fnb frank ga gas gel general genes george glioma grace helen hepatitis
+    hepatoblastoma hippel hnpcc image jeghers joan jon journal ldct li lindau local lr lung lynch
+    maya mdp me medicine melanoma melanomas metal mm molecular msv muga natural nccn neck net nice
+    no normal nuclear of omar osteoporosis pancreatitis pap pelvis personal pet peutz piflufolastat
+    plan png posluma pretext priya pros psa psma pubmed pylarify qr radio radiologyinfo rads rai raj
+    red regular ret rosa rsna ruth sam semen simple svg tc technology ti to tom total trastuzumab
+    tsh tumor use uspstf usual vagina vaginal vhl virtual virus von walter web wilms wisely
+    """.split()  # noqa: SIM905 - a paragraph of words reads better than 155 lines
+)
 # Page regions written in English on purpose, by what they hold: the switch's own name, and on the
 # rule table the notes for editors and the changelog (both written for editors, in English).
 ENGLISH_ON_PURPOSE = {"English"}
@@ -262,6 +281,22 @@ def test_the_rule_table_in_spanish_keeps_only_the_editors_notes_in_english(app, 
         others = [p for p in english_parts if p not in ENGLISH_ON_PURPOSE and p not in notes]
         if page.url != "/rules/changelog":
             assert not others, f"{page.url} marks as English: {others[:5]}"
+
+
+def test_the_words_both_languages_share_were_each_checked(rulebook):
+    """An English word left in a Spanish text would hide from the scan, so every shared word is known."""
+    spanish_book = rulebook.in_language("es")
+    english = set().union(
+        *(words(en) for en, _ in catalogue()), *(words(t.text) for t in patient_texts(rulebook))
+    )
+    spanish = set().union(
+        *(words(es) for _, es in catalogue()), *(words(t.text) for t in patient_texts(spanish_book))
+    )
+    spanish |= {w for term in spanish_book.glossary.values() for form in term.forms for w in words(form)}
+    unchecked = (english & spanish) - SHARED_WORDS
+    assert not unchecked, (
+        f"English words in Spanish texts (translate them, or add Spanish ones to SHARED_WORDS): {sorted(unchecked)}"
+    )
 
 
 def test_the_scan_would_catch_an_english_word(app, english_only):
