@@ -31,6 +31,7 @@ SOURCE_NAMES = {
     "jnm.snmjournals.org": _l("Journal of Nuclear Medicine"),
     "ashpublications.org": _l("American Society of Hematology"),
     "cdc.gov": _l("CDC"),
+    "medlineplus.gov": _l("MedlinePlus"),
     "aapm.org": _l("American Association of Physicists in Medicine"),
     "w3.aapm.org": _l("American Association of Physicists in Medicine"),
     "ipdas.ohri.ca": _l("International Patient Decision Aid Standards"),
