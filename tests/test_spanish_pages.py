@@ -47,7 +47,7 @@ VOID_TAGS = {
     "wbr",
 }
 # Words both vocabularies have, each checked by a person: Spanish words spelled as in English
-# (normal, total, plan, tumor), names (Ana, Lynch, PubMed, Image Wisely, Journal of Nuclear Medicine),
+# (normal, total, plan, tumor), names (Ana, Lynch, PubMed, MedlinePlus, Image Wisely, Journal of Nuclear Medicine),
 # acronyms and drug names (PSA, BRCA, NCCN, FDG), test names the same in both (PET, DXA, MUGA),
 # trial and scale names (PET-NECK, Lung-RADS) and the what-if page's parameter names (change, to).
 # A word that joins this list is an English word in a Spanish text until someone checks it.
@@ -58,11 +58,12 @@ SHARED_WORDS = frozenset(
     diabetes dual dxa eano easl ebus ella enema error eus extra factor favorable fdg fhir fit
     flotufolastat fna fnb frank ga gas gel general genes george glioma grace helen hepatitis
     hepatoblastoma hippel hnpcc image jeghers joan jon journal ldct li lindau local lr lung lynch
-    maya mdp me medicine melanoma melanomas metal mm molecular msv muga natural nccn neck net nice
-    no normal nuclear of omar osteoporosis pancreatitis pap pelvis personal pet peutz piflufolastat
-    plan png posluma pretext priya pros psa psma pubmed pylarify qr radio radiologyinfo rads rai raj
-    red regular ret rosa rsna ruth sam semen simple svg tc technology ti to tom total trastuzumab
-    tsh tumor use uspstf usual vagina vaginal vhl virtual virus von walter web wilms wisely
+    maya mdp me medicine medlineplus melanoma melanomas metal mm molecular msv muga natural nccn
+    neck net nice no normal nuclear of omar osteoporosis pancreatitis pap pelvis personal pet peutz
+    piflufolastat plan png posluma pretext priya pros psa psma pubmed pylarify qr radio
+    radiologyinfo rads rai raj red regular ret rosa rsna ruth sam semen simple svg tc technology ti
+    to tom total trastuzumab tsh tumor use uspstf usual vagina vaginal vhl virtual virus von walter
+    web wilms wisely
     """.split()  # noqa: SIM905 - a paragraph of words reads better than 155 lines
 )
 # Page regions written in English on purpose, by what they hold: the switch's own name, and on the

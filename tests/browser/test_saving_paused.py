@@ -28,7 +28,7 @@ def full_server(tmp_path_factory) -> Iterator[str]:
     database = tmp_path_factory.mktemp("full") / "full.sqlite3"
     app = make_app(database, SECRET_KEY="browser-tests-key-full-0123456789", MAX_SAVED_RESULTS=1)
     with app.app_context():
-        save(new_token(), {"situation": "screening"}, "<p>kept</p>", "v", dt.timedelta(days=30))
+        save(new_token(), {"situation": "screening"}, {"en": "<p>kept</p>"}, "v", dt.timedelta(days=30))
     with serving(app, "full-server") as url:
         yield url
 
