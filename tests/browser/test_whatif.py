@@ -111,7 +111,7 @@ def test_the_journey_form_with_javascript_off(no_js_page):
     page.wait_for_load_state()
     assert page.locator(".ig-error-summary").inner_text().count("Select a body area") == 1
     page.get_by_label("Lung", exact=True).check()
-    page.get_by_label("Age").fill("60")
+    page.get_by_role("textbox", name="Age").fill("60")
     page.get_by_role("button", name="Show the journey").click()
     page.wait_for_load_state()
     assert path_of(page).startswith("/journey?site=lung")
