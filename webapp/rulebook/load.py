@@ -7,7 +7,7 @@ import hashlib
 import itertools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -68,6 +68,30 @@ class RulebookError(Exception):
         self.problems = tuple(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"The rules have {len(self.problems)} problem(s):\n{lines}")
+
+
+def read_provenance(
+    sources: Iterable[str], reviewed: object, problem: Callable[[str], None]
+) -> dt.date | None:
+    """Check an entry's source links and return its review date, saying what is wrong with either."""
+    for url in sources:
+        if not URL_PATTERN.match(url):
+            problem(f"source {url!r} is not a web link (http:// or https://)")
+    date: dt.date | None = None
+    if isinstance(reviewed, dt.datetime):
+        date = reviewed.date()
+    elif isinstance(reviewed, dt.date):
+        date = reviewed
+    elif isinstance(reviewed, str):
+        try:
+            date = dt.date.fromisoformat(reviewed)
+        except ValueError:
+            problem(f"'reviewed' is {reviewed!r}; it must be a date like 2026-11-28")
+    elif reviewed is not None:
+        problem("'reviewed' must be a date like 2026-11-28")
+    if date and date > dt.date.today():
+        problem(f"'reviewed' is {date}, a date in the future")
+    return date
 
 
 class _Entry:
@@ -166,25 +190,8 @@ class _Entry:
     def provenance(self) -> Provenance:
         """Read `sources` and `reviewed`; their absence is reported by verify, not here."""
         sources = self.texts("sources")
-        for url in sources:
-            if not URL_PATTERN.match(url):
-                self.problem(f"source {url!r} is not a web link (http:// or https://)")
         self.used.add("reviewed")
-        reviewed = self.table.get("reviewed")
-        date: dt.date | None = None
-        if isinstance(reviewed, dt.datetime):
-            date = reviewed.date()
-        elif isinstance(reviewed, dt.date):
-            date = reviewed
-        elif isinstance(reviewed, str):
-            try:
-                date = dt.date.fromisoformat(reviewed)
-            except ValueError:
-                self.problem(f"'reviewed' is {reviewed!r}; it must be a date like 2026-11-28")
-        elif reviewed is not None:
-            self.problem("'reviewed' must be a date like 2026-11-28")
-        if date and date > dt.date.today():
-            self.problem(f"'reviewed' is {date}, a date in the future")
+        date = read_provenance(sources, self.table.get("reviewed"), self.problem)
         return Provenance(self.file, sources, date)
 
     def finish(self) -> None:

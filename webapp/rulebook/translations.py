@@ -9,7 +9,6 @@ yet is `untranslated`, shown in English and reported by `rules check`.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -18,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .load import read_provenance
 from .model import (
     Caution,
     ImagingTest,
@@ -140,22 +140,7 @@ class _Fields:
         if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
             self.problem("'sources' must be a list of web links")
             sources = []
-        for url in sources:
-            if not url.startswith(("https://", "http://")):
-                self.problem(f"source {url!r} is not a web link (http:// or https://)")
-        reviewed = self.table.get("reviewed")
-        date: dt.date | None = None
-        if isinstance(reviewed, dt.date):
-            date = reviewed if not isinstance(reviewed, dt.datetime) else reviewed.date()
-        elif isinstance(reviewed, str):
-            try:
-                date = dt.date.fromisoformat(reviewed)
-            except ValueError:
-                self.problem(f"'reviewed' is {reviewed!r}; it must be a date like 2026-12-02")
-        elif reviewed is not None:
-            self.problem("'reviewed' must be a date like 2026-12-02")
-        if date and date > dt.date.today():
-            self.problem(f"'reviewed' is {date}, a date in the future")
+        date = read_provenance(sources, self.table.get("reviewed"), self.problem)
         merged = tuple(dict.fromkeys((*sources, *english.sources)))
         return Provenance(self.file, merged, date)
 
