@@ -495,7 +495,8 @@ def nu_report(label: str, errors: list[NuError], leave_out: set[str] = frozenset
 
 
 @pytest.mark.parametrize("state", STATES, ids=[s.name for s in STATES])
-def test_page_state_has_no_axe_violation_and_no_nu_error(reach, nu_checker, request, state):
+def test_page_state_passes_axe_nu_and_shows_focus_at_every_keyboard_stop(reach, nu_checker, request, state):
+    # One visit serves all three checks: reaching a state (a save, a journey) is most of what it costs.
     page, served = (reached := reach(state)).page, reached.served
     if state.javascript:
         problems = [f"axe: {v}" for v in axe_violations(page)]
@@ -508,20 +509,21 @@ def test_page_state_has_no_axe_violation_and_no_nu_error(reach, nu_checker, requ
     problems += nu_report("as served", as_served)
     # The page after its scripts ran; what the served HTML already showed is not said twice.
     problems += nu_report("after scripts", nu_checker.errors(page.content()), {e.message for e in as_served})
+    problems += focus_report(page)
     assert not problems, f"{state.name} ({path_of(page)}):\n  " + "\n  ".join(problems)
 
 
-@pytest.mark.parametrize("state", STATES, ids=[s.name for s in STATES])
-def test_every_keyboard_stop_shows_visible_focus(reach, state):
-    page = reach(state).page
+def focus_report(page: Any) -> list[str]:
+    """One line per keyboard stop without a visible focus style, and one for a keyboard trap."""
     stops, came_back = keyboard_stops(page)
-    assert stops, f"{state.name}: Tab reached nothing on {path_of(page)}"
-    problems = [f"{stop['name']} {problem}" for stop in stops for problem in focus_problems(stop)]
+    if not stops:
+        return ["Tab reached nothing"]
+    problems = [f"focus: {stop['name']} {problem}" for stop in stops for problem in focus_problems(stop)]
     if not came_back:
         problems.append(
             f"focus never came back to the first stop after {len(stops)} stops (a keyboard trap?)"
         )
-    assert not problems, f"{state.name} ({path_of(page)}), {len(stops)} stops:\n  " + "\n  ".join(problems)
+    return problems
 
 
 # --- the checks can fail, and the list keeps up with the views ----------------------------------
