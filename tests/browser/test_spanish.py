@@ -22,7 +22,14 @@ from webapp.config import ROOT
 from .conftest import launch, open_page
 from .test_journeys import assert_stayed_on_site
 from .test_link_builder import decode_qr
-from .test_print import EVERY_FACTOR, MAX_PAGES, every_situation_and_site, pdf_page_count, pdf_text_pages
+from .test_print import (
+    EVERY_FACTOR,
+    MAX_PAGES,
+    every_situation_and_site,
+    longest_handouts,
+    pages_over_the_limit,
+    pdf_text_pages,
+)
 from .tools import axe_violations, focused, path_of, tab_to
 
 pytestmark = pytest.mark.browser
@@ -347,22 +354,19 @@ def test_the_spanish_handout_prints_in_spanish_with_a_spanish_link_back(es_page,
 
 def test_the_longest_spanish_handouts_fit_the_same_page_limit(es_page, playwright_driver, live_server):
     """Spanish runs longer than English: the handouts with the most words still print on two pages."""
-    lengths = []
-    for situation, site, link in every_situation_and_site():
-        link = f"{link}&{urlencode({'lang': 'es'})}"
-        lengths.append((handout_length(playwright_driver, live_server, link), f"{situation}/{site}", link))
+    links = {
+        f"{situation}/{site}": f"{link}&{urlencode({'lang': 'es'})}"
+        for situation, site, link in every_situation_and_site()
+    }
     page = es_page
     too_long = []
-    for _, case, link in sorted(lengths, reverse=True)[:LONGEST_CHECKED]:
+    for case, link in longest_handouts(playwright_driver, live_server, links, LONGEST_CHECKED):
         page.context.clear_cookies()
         page.goto(link)
         assert path_of(page) == "/check", case  # these answers, not an earlier case's
         page.goto("/results/print")
         assert language_of(page) == "es" and page.locator(".ig-handout").count() == 1, case
-        for paper in ("A4", "Letter"):
-            pages = pdf_page_count(page.pdf(format=paper))
-            if pages > MAX_PAGES:
-                too_long.append(f"{case} on {paper}: {pages} pages")
+        too_long += pages_over_the_limit(page, case)
     assert not too_long, too_long
 
 
@@ -401,21 +405,3 @@ def spanish_months() -> tuple[str, ...]:
 def margin_lines(text: str) -> list[str]:
     """The lines of a PDF page's text that come from its margins (the page number and the line beside it)."""
     return [line for line in text.splitlines() if re.search(r"\b(Page|Página) \d+ (of|de) \d+", line)]
-
-
-HANDOUT = re.compile(r'<article class="ig-handout".*?</article>', re.S)
-
-
-def handout_length(driver: Any, base_url: str, link: str) -> int:
-    """How many characters of text the handout for this link has (fetched, not drawn: quick)."""
-    client = driver.request.new_context(base_url=base_url)  # its own cookies: a fresh session
-    try:
-        started = client.get(link)
-        assert started.ok and urlsplit(started.url).path == "/check", link
-        served = client.get("/results/print")
-        assert served.ok, link
-        article = HANDOUT.search(served.text())
-        assert article, f"no handout for {link}"
-        return len(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article.group())))
-    finally:
-        client.dispose()
