@@ -122,7 +122,7 @@ def client(app):
 # --- One page per test -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("test_id", CONTRACT_TESTS)
+@pytest.mark.parametrize("test_id", sorted(CONTRACT_TESTS))
 def test_every_contract_test_has_a_full_page(client, rulebook, test_id):
     test = rulebook.tests[test_id]
     response = client.get(f"/tests/{test_id}")
