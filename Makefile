@@ -39,9 +39,12 @@ run: $(APP)  ## Prepare instance/, bring the database up to date, serve on http:
 	$(BIN)/flask --app webapp db upgrade
 	$(BIN)/flask --app webapp run --host 127.0.0.1 --port 5000
 
+# The suite runs on two workers (CI's machine has two cores), each handed whole test files, so a file's
+# servers, browser and npm install stay in one process. `make test PYTEST_WORKERS=0` runs it in one.
+PYTEST_WORKERS ?= 2
 test: $(TEST)  ## Lint, then run the whole test suite.
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 check: $(APP)  ## Walk every answer combination and check the rule content.
 	$(BIN)/flask --app webapp rules check
