@@ -515,6 +515,12 @@ def test_the_fhir_endpoint_counts_against_the_api_limit_and_says_when_to_retry(t
     issue = third.get_json(force=True)["issue"][0]
     assert issue["code"] == "throttled"
     assert client.get("/api/v1/fhir/Questionnaire").status_code == 429  # one count for every API route
+    assert issue["diagnostics"].startswith("Too many requests from this address. Try again in ")
+    # Said in the request's language, as the JSON API says it.
+    fhir = post(client, qr(), query_string={"lang": "es"}).get_json(force=True)["issue"][0]["diagnostics"]
+    plain = client.post("/api/v1/evaluate?lang=es", json={}).get_json()["errors"]["rate"][0]
+    waiting = "Hay demasiadas solicitudes desde esta dirección. Inténtelo de nuevo en "
+    assert fhir.startswith(waiting) and plain.startswith(waiting), (fhir, plain)
 
 
 # --- Generated junk never gives a 500.

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import TooManyRequests
 
 from .. import i18n
@@ -141,5 +142,6 @@ def evaluate_response() -> Response:
 def too_many(error: TooManyRequests) -> Response:
     """Over the API's per-client limit: an OperationOutcome that says when to try again."""
     seconds = retry_after_seconds(error)
-    message = f"Too many requests from this address. Try again in {seconds} seconds."
+    # The same words as the JSON API's 429, in the request's language.
+    message = _("Too many requests from this address. Try again in %(seconds)d seconds.", seconds=seconds)
     return _outcome(429, [Problem("throttled", message, None, 429)], {"Retry-After": str(seconds)})
