@@ -12,7 +12,7 @@ MedlinePlus Connect needs only another base URL:
   (MedlinePlus Connect's JSON, an Atom feed written as JSON) or `text/xml` (the Atom feed,
   MedlinePlus Connect's default).
 - `informationRecipient` (`PAT`, the default, or `PROV`), `informationRecipient.languageCode.c`
-  (`en`; `es`/`sp` are accepted and answered in English until Spanish comes), `age.v.v` with
+  (`en`, or `es`/`sp` for Spanish; without it, the person's own language), `age.v.v` with
   `age.v.u` (UCUM `a`, `mo`, `wk`, `d`, `h`, `min`; made whole years, nonsense dropped),
   `taskContext.c.c` (echoed). Any other parameter is ignored: records send many.
 

@@ -129,7 +129,11 @@ def openapi_path() -> dict[str, Any]:
         parameter(
             RECIPIENT, "PAT (default): the questions; PROV: the rule table. Other values count as PAT."
         ),
-        parameter(LANGUAGE, "en; es or sp (Spanish) are accepted and answered in English for now."),
+        parameter(
+            LANGUAGE,
+            "en (English) or es/sp (Spanish); any other code answers in English. Without it, the request's "
+            "own language (?lang, then Accept-Language).",
+        ),
         parameter(AGE, "The age's number; with age.v.u, made whole years. Not a sensible age: ignored."),
         parameter(AGE_UNIT, "UCUM unit of the age: a, mo, wk, d, h or min. Any other: the age is ignored."),
         parameter(TASK, "The task context (PROBLISTREV, LABRREV, ...): echoed in the feed's categories."),
