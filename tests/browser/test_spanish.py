@@ -110,7 +110,8 @@ def heading(page: Any) -> str:
 
 
 def language_of(page: Any) -> str:
-    return page.evaluate("document.documentElement.lang")
+    # A locator waits for the new document's root; an evaluate can run between two documents.
+    return page.locator("html").get_attribute("lang")
 
 
 def assert_question(page: Any, question: str, lang: str = "es") -> None:
@@ -121,7 +122,9 @@ def assert_question(page: Any, question: str, lang: str = "es") -> None:
 
 
 def press_continue(page: Any) -> None:
-    page.get_by_role("button", name=es("Continue"), exact=True).click()
+    """Press Continue and wait for the next page to load (the form always answers with a page)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=es("Continue"), exact=True).click()
 
 
 def choose(page: Any, question: str, *options: str) -> None:
