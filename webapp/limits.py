@@ -117,6 +117,11 @@ def hit_by_everyone() -> bool:
     return hit is not None and EVERYONE in hit.request_args
 
 
+def retry_message(seconds: int) -> str:
+    """What a program is told when over a limit, in the request's language (JSON API and FHIR alike)."""
+    return _("Too many requests from this address. Try again in %(seconds)d seconds.", seconds=seconds)
+
+
 def describe_wait(seconds: int) -> str:
     """A wait in plain words, rounded up: "30 seconds", "about 2 minutes", "about 3 hours"."""
     if seconds < 60:
@@ -131,8 +136,7 @@ def too_many_requests(error: TooManyRequests):
     seconds = retry_after_seconds(error)
     headers = {"Retry-After": str(seconds), "Cache-Control": "no-store"}
     if wants_json():
-        message = _("Too many requests from this address. Try again in %(seconds)d seconds.", seconds=seconds)
-        return api_error(429, "rate", message, list(headers.items()))
+        return api_error(429, "rate", retry_message(seconds), list(headers.items()))
     # Nothing here touches the session: the answers stay as they were.
     try:
         page = render_template(

@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
-from flask_babel import gettext as _
 from werkzeug.exceptions import TooManyRequests
 
 from .. import i18n
@@ -20,7 +19,7 @@ from ..fhir import (
 )
 from ..fhir.openapi import FHIR_JSON, FORMATS, JSON
 from ..fhir.outcome import status_of
-from ..limits import retry_after_seconds
+from ..limits import retry_after_seconds, retry_message
 from ..messages import translate
 from ..rulebook import Rulebook, evaluate
 from ..rulebook.model import Question
@@ -142,6 +141,5 @@ def evaluate_response() -> Response:
 def too_many(error: TooManyRequests) -> Response:
     """Over the API's per-client limit: an OperationOutcome that says when to try again."""
     seconds = retry_after_seconds(error)
-    # The same words as the JSON API's 429, in the request's language.
-    message = _("Too many requests from this address. Try again in %(seconds)d seconds.", seconds=seconds)
+    message = retry_message(seconds)
     return _outcome(429, [Problem("throttled", message, None, 429)], {"Retry-After": str(seconds)})
