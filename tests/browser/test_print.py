@@ -111,8 +111,17 @@ def longest_handouts(driver: Any, base_url: str, links: dict[str, str], count: i
     return [(case, links[case]) for _, case in lengths[:count]]
 
 
-def pages_over_the_limit(page: Any, case: str) -> list[str]:
-    """The handout on screen printed on A4 and on Letter: a line for each paper it runs over two pages on."""
+def printed_over_the_limit(page: Any, case: str, link: str) -> list[str]:
+    """Open this case's handout as a fresh visitor and print it on A4 and on Letter.
+
+    Returns a line for each paper it runs over two pages on. A fresh visitor each time: with answers
+    kept, a pre-fill link first asks to replace them, and the handout would stay an earlier case's.
+    """
+    page.context.clear_cookies()
+    page.goto(link)
+    assert path_of(page) == "/check", case  # these answers, not an earlier case's
+    page.goto("/results/print")
+    assert page.locator(".ig-handout").count() == 1, f"no handout for {case}: {page.url}"
     counts = {paper: pdf_page_count(page.pdf(format=paper)) for paper in ("A4", "Letter")}
     return [f"{case} on {paper}: {pages} pages" for paper, pages in counts.items() if pages > MAX_PAGES]
 
@@ -121,14 +130,7 @@ def test_the_longest_handouts_are_at_most_two_pages(page, playwright_driver, liv
     links = {f"{situation}/{site}": link for situation, site, link in every_situation_and_site()}
     too_long = []
     for case, link in longest_handouts(playwright_driver, live_server, links, LONGEST_CHECKED):
-        # A fresh visitor each time: with answers kept, a pre-fill link first asks to replace them,
-        # and the handout would stay the first case's.
-        page.context.clear_cookies()
-        page.goto(link)
-        assert path_of(page) == "/check", case  # these answers, not an earlier case's
-        page.goto("/results/print")
-        assert page.locator(".ig-handout").count() == 1, f"no handout for {case}: {page.url}"
-        too_long += pages_over_the_limit(page, case)
+        too_long += printed_over_the_limit(page, case, link)
     assert not too_long, too_long
 
 
