@@ -24,7 +24,7 @@ from webapp.rulebook import Rulebook, parse_answers, questions_asked
 
 from .conftest import browser_unavailable
 from .lforms_setup import LFormsUnavailable, install, serving_lforms
-from .tools import path_of
+from .tools import click_to_next_page, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -357,9 +357,9 @@ def through_our_forms(page, book: Rulebook, answers: Mapping[str, Answer]) -> li
                 page.get_by_label("None of these", exact=True).check()
         elif value is not None:
             page.get_by_label(question.option(value).label, exact=True).check()
-        page.get_by_role("button", name="Continue").click()
+        click_to_next_page(page.get_by_role("button", name="Continue"))
     assert path_of(page) == "/check", "our pages did not reach the check page"
-    page.get_by_role("button", name="Show imaging tests").click()
+    click_to_next_page(page.get_by_role("button", name="Show imaging tests"))
     assert path_of(page) == "/results"
     return [tuple(pair) for pair in results_page_tests(page)]
 

@@ -30,7 +30,7 @@ from .test_print import (
     pdf_text_pages,
     printed_over_the_limit,
 )
-from .tools import axe_violations, focused, path_of, tab_to
+from .tools import axe_violations, click_to_next_page, focused, path_of, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -123,8 +123,7 @@ def assert_question(page: Any, question: str, lang: str = "es") -> None:
 
 def press_continue(page: Any) -> None:
     """Press Continue and wait for the next page to load (the form always answers with a page)."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=es("Continue"), exact=True).click()
+    click_to_next_page(page.get_by_role("button", name=es("Continue"), exact=True))
 
 
 def choose(page: Any, question: str, *options: str) -> None:
@@ -232,7 +231,7 @@ def test_a_browser_set_to_spanish_gets_the_whole_journey_in_spanish_by_keyboard_
     }
     assert axe_violations(page) == []
 
-    page.get_by_role("button", name=es("Show imaging tests")).click()
+    click_to_next_page(page.get_by_role("button", name=es("Show imaging tests")))
     assert path_of(page) == "/results"
     assert_results_in(page, "es")
     commonly_used = page.locator("h2#commonly_used + .ig-cards .ig-card__title").all_inner_texts()
@@ -260,7 +259,7 @@ def test_with_javascript_off_the_journey_works_in_spanish(no_js_page, requests):
     assert path_of(page) == "/check"
     assert heading(page) == es("Check your answers")
     assert answer_rows(page)[short("follow_up_reason")] == label("follow_up_reason", "routine")
-    page.get_by_role("button", name=es("Show imaging tests")).click()
+    click_to_next_page(page.get_by_role("button", name=es("Show imaging tests")))
     assert path_of(page) == "/results"
     assert_results_in(page, "es")
     commonly_used = page.locator("h2#commonly_used + .ig-cards .ig-card__title").all_inner_texts()
@@ -279,7 +278,7 @@ def test_the_language_switch_keeps_the_answers_and_the_place(es_page):
     assert path_of(page) == "/q/age?lang=en"
     assert_question(page, "age", "en")
     # The choice outlasts the Spanish browser's own language: the page before is English too.
-    page.get_by_role("link", name="Back").click()
+    click_to_next_page(page.get_by_role("link", name="Back"))
     assert_question(page, "site", "en")
     assert page.get_by_label(label("site", "lung", lang="en"), exact=True).is_checked()
 
@@ -297,7 +296,7 @@ def test_the_language_switch_keeps_the_answers_and_the_place(es_page):
         label("site", "lung"),
     )
 
-    page.get_by_role("button", name=es("Show imaging tests")).click()
+    click_to_next_page(page.get_by_role("button", name=es("Show imaging tests")))
     ids = assert_results_in(page, "es")
     switch_to(page, "English")
     assert path_of(page) == "/results?lang=en"

@@ -28,6 +28,16 @@ def path_of(page: Any) -> str:
     return url.path + (f"?{url.query}" if url.query else "")
 
 
+def click_to_next_page(locator: Any) -> None:
+    """Click a link or button that loads another page, and wait until that page has loaded.
+
+    A click returns once the navigation has begun: reading the page straight after (an evaluate)
+    can meet the next document before it is parsed, and fails only when the machine is busy.
+    """
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 # Describe the focused element the way a person would find it: its id, or its role and words.
 FOCUSED = """() => {
   const el = document.activeElement;
